@@ -1,0 +1,94 @@
+#!/usr/bin/env bash
+# Builds the local Kubernetes control plane from Go modules and caches it by version:
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (k8s.io/kubernetes, hack/tools/k8s)
+#   etcd                                                             (go.etcd.io/etcd/server/v3, hack/tools/etcd)
+#   kwok + its stage definitions                                     (sigs.k8s.io/kwok)
+# Output: $K8S_BIN_DIR (see hack/lib.sh). Also links kube-apiserver, etcd and kubectl where
+# fabric8 kube-api-test looks for them, so API-server tests run offline.
+# A second run with the same versions only re-links (seconds). Needs Go >= 1.26 and the Go module proxy.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
+# The checksum database is not reachable from every build machine; go.sum files are committed instead.
+export GOSUMDB="${GOSUMDB:-off}"
+
+need_build() { for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok; do [ -x "$K8S_BIN_DIR/$b" ] || return 0; done; [ -d "$K8S_BIN_DIR/kwok-stages" ] || return 0; return 1; }
+
+build_k8s() {
+  local mod="$HACK_DIR/tools/k8s" stg="v0.${K8S_VERSION#v1.}" minor
+  minor=$(echo "$K8S_VERSION" | cut -d. -f2)
+  if ! grep -q "k8s.io/kubernetes $K8S_VERSION" "$mod/go.mod" 2>/dev/null; then
+    log "generating hack/tools/k8s/go.mod for $K8S_VERSION (staging modules at $stg)"
+    local upstream
+    upstream=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')
+    {
+      printf 'module local.build/k8stools\n\ngo 1.24.0\n\ngodebug default=go1.24\n\n'
+      printf 'tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n\tk8s.io/kubernetes/cmd/kube-scheduler\n\tk8s.io/kubernetes/cmd/kubectl\n)\n\n'
+      printf 'require k8s.io/kubernetes %s\n\n' "$K8S_VERSION"
+      # k8s.io/kubernetes replaces its staging modules with ./staging/...; we replace them with the published tags.
+      grep -o 'k8s\.io/[a-z0-9-]* => \./staging' "$upstream" | awk -v v="$stg" '{print "replace " $1 " => " $1 " " v}'
+    } > "$mod/go.mod"
+    rm -f "$mod/go.sum"
+    (cd "$mod" && go mod tidy)
+  fi
+  local ld="-s -w" date; date=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+    ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
+    ld="$ld -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=$date"
+  done
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (cold: tens of minutes)"
+  (cd "$mod" && go build -ldflags "$ld" -o "$K8S_BIN_DIR/" k8s.io/kubernetes/cmd/kube-apiserver \
+      k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+}
+
+build_etcd() {
+  local mod="$HACK_DIR/tools/etcd"
+  if ! grep -q "go.etcd.io/etcd/server/v3 $ETCD_VERSION" "$mod/go.mod" 2>/dev/null; then
+    log "generating hack/tools/etcd/go.mod for $ETCD_VERSION"
+    printf 'module local.build/etcdtools\n\ngo 1.24.0\n' > "$mod/go.mod"; rm -f "$mod/go.sum"
+    (cd "$mod" && go get -tool "go.etcd.io/etcd/server/v3@$ETCD_VERSION" && go mod tidy)
+  fi
+  log "building etcd $ETCD_VERSION"
+  (cd "$mod" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/etcd" go.etcd.io/etcd/server/v3)
+}
+
+build_kwok() {
+  local mod="$HACK_DIR/tools/kwok"
+  if ! grep -q "sigs.k8s.io/kwok $KWOK_VERSION" "$mod/go.mod" 2>/dev/null; then
+    log "generating hack/tools/kwok/go.mod for $KWOK_VERSION"
+    printf 'module local.build/kwoktools\n\ngo 1.26.0\n' > "$mod/go.mod"; rm -f "$mod/go.sum"
+    (cd "$mod" && go get -tool "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" && go mod tidy)
+  fi
+  log "building kwok $KWOK_VERSION"
+  (cd "$mod" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/kwok" sigs.k8s.io/kwok/cmd/kwok)
+  # kwok v0.8.0 has no built-in stages; they ship in the module zip.
+  local src; src="$(cd "$mod" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
+  rm -rf "$K8S_BIN_DIR/kwok-stages.tmp"; mkdir -p "$K8S_BIN_DIR/kwok-stages.tmp"
+  cp -r "$src"/. "$K8S_BIN_DIR/kwok-stages.tmp/"; chmod -R u+w "$K8S_BIN_DIR/kwok-stages.tmp"
+  rm -rf "$K8S_BIN_DIR/kwok-stages"; mv "$K8S_BIN_DIR/kwok-stages.tmp" "$K8S_BIN_DIR/kwok-stages"
+}
+
+link_for_kube_api_test() {
+  mkdir -p "$KUBEAPITEST_BIN_DIR"
+  for b in kube-apiserver etcd kubectl; do ln -sfn "$K8S_BIN_DIR/$b" "$KUBEAPITEST_BIN_DIR/$b"; done
+}
+
+main() {
+  command -v go >/dev/null || { echo "go is required (>= 1.26) to build the local Kubernetes binaries" >&2; exit 1; }
+  mkdir -p "$K8S_BIN_DIR"
+  if need_build; then
+    local t0=$SECONDS
+    [ -x "$K8S_BIN_DIR/etcd" ] || build_etcd
+    { [ -x "$K8S_BIN_DIR/kwok" ] && [ -d "$K8S_BIN_DIR/kwok-stages" ]; } || build_kwok
+    for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+      [ -x "$K8S_BIN_DIR/$b" ] || { build_k8s; break; }
+    done
+    log "built in $((SECONDS - t0)) s into $K8S_BIN_DIR"
+  else
+    log "cached: $K8S_BIN_DIR"
+  fi
+  link_for_kube_api_test
+  "$K8S_BIN_DIR/kube-apiserver" --version >&2
+}
+main "$@"

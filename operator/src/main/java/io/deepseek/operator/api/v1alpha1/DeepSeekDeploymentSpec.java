@@ -1,0 +1,76 @@
+package io.deepseek.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.tensor)"
+        + " || self.parallelism.tensor * (has(self.parallelism.pipeline) ? self.parallelism.pipeline : 1)"
+        + " == (has(self.parallelism.nodes) ? self.parallelism.nodes : 1) * self.accelerator.perNode",
+    messageExpression = "'SGLang shards the model over every device of a group: parallelism.tensor x parallelism.pipeline must equal"
+        + " parallelism.nodes x accelerator.perNode = ' + string((has(self.parallelism.nodes) ? self.parallelism.nodes : 1)"
+        + " * self.accelerator.perNode) + '; set parallelism.tensor to ' + string((has(self.parallelism.nodes) ? self.parallelism.nodes : 1)"
+        + " * self.accelerator.perNode / (has(self.parallelism.pipeline) ? self.parallelism.pipeline : 1)) + ' or leave it unset'",
+    reason = "FieldValueInvalid", fieldPath = ".parallelism.tensor")
+@ValidationRule(
+    value = "!has(self.parallelism) || !has(self.parallelism.pipeline)"
+        + " || ((has(self.parallelism.nodes) ? self.parallelism.nodes : 1) * self.accelerator.perNode) % self.parallelism.pipeline == 0",
+    message = "parallelism.pipeline must divide parallelism.nodes x accelerator.perNode",
+    reason = "FieldValueInvalid", fieldPath = ".parallelism.pipeline")
+@ValidationRule(
+    value = "self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.data) || self.parallelism.data <= 1"
+        + " || (has(self.engine.dataParallelAttention) && self.engine.dataParallelAttention)",
+    message = "SGLang runs data parallelism inside a group only as DP attention: set engine.dataParallelAttention: true,"
+        + " or leave parallelism.data at 1 and raise spec.replicas for more capacity",
+    reason = "FieldValueInvalid", fieldPath = ".parallelism.data")
+public class DeepSeekDeploymentSpec {
+  @SpecReplicas
+  @Default("1")
+  @Min(0)
+  @JsonPropertyDescription("Number of serving groups (model instances). Each group is parallelism.nodes pods: one leader"
+      + " and nodes-1 workers. Exposed through the /scale subresource (kubectl scale, HPA, KEDA).")
+  public Integer replicas;
+
+  @Required
+  @JsonPropertyDescription("The model to serve and where its weights come from.")
+  public ModelSpec model;
+
+  @Required
+  @JsonPropertyDescription("The serving engine, its image and its tuning.")
+  public EngineSpec engine;
+
+  @Required
+  @JsonPropertyDescription("The accelerators each pod requests.")
+  public AcceleratorSpec accelerator;
+
+  @JsonPropertyDescription("How the model is split over the nodes and devices of one group.")
+  @Default("{}")
+  public ParallelismSpec parallelism;
+
+  @JsonPropertyDescription("Pod networking: host network, NIC and rendezvous port, RDMA.")
+  @Default("{}")
+  public NetworkSpec network;
+
+  @JsonPropertyDescription("Shared memory, CPU and memory of each pod.")
+  public ResourcesSpec resources;
+
+  @JsonPropertyDescription("Where pods may run: node selector, tolerations, affinity, priority, scheduler.")
+  public SchedulingSpec scheduling;
+
+  @JsonPropertyDescription("Extra labels, annotations, service account and image pull secrets for every pod.")
+  public PodTemplateOverrides podTemplate;
+
+  @JsonPropertyDescription("The client Service in front of the group leaders.")
+  @Default("{}")
+  public ServiceSpec service;
+
+  @JsonPropertyDescription("Start-up budget: how long a model may take to load before its pod counts as failed.")
+  @Default("{}")
+  public StartupSpec startup;
+}

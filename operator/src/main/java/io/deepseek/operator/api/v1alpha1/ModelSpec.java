@@ -1,0 +1,26 @@
+package io.deepseek.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ModelSpec {
+  @Required
+  @Pattern("^[A-Za-z0-9][A-Za-z0-9._/-]*$")
+  @JsonPropertyDescription("Model id, e.g. deepseek-ai/DeepSeek-R1. Its last path segment names the mount under /models.")
+  public String name;
+
+  @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*$")
+  @JsonPropertyDescription("The name clients send as \"model\" (the engine's --served-model-name). Default: metadata.name.")
+  public String servedName;
+
+  @Required
+  @JsonPropertyDescription("Where the weights are. Exactly one of hostPath or persistentVolumeClaim.")
+  public ModelSource source;
+
+  @JsonPropertyDescription("Separate draft weights for speculative decoding, in the same source as the model: an absolute"
+      + " node path for hostPath, a sub-path of the claim for persistentVolumeClaim. Mounted read-only under /models.")
+  public String draftPath;
+}

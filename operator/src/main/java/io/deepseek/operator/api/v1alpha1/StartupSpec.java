@@ -1,0 +1,15 @@
+package io.deepseek.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StartupSpec {
+  @Default("60m")
+  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+  @JsonPropertyDescription("How long a pod may take from start to serving (weight load, warm-up), e.g. 45m or 1h30m."
+      + " It becomes the startup probe's budget. Default 60m.")
+  public String timeout;
+}

@@ -1,0 +1,32 @@
+package io.deepseek.operator.testing;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Locates files of the repository (crds/, examples/, hack/) from tests, wherever Maven runs them from. */
+public final class ProjectPaths {
+  private ProjectPaths() {}
+
+  public static Path root() {
+    String prop = System.getProperty("project.root");
+    if (prop != null && Files.isDirectory(Path.of(prop, "crds"))) {
+      return Path.of(prop).toAbsolutePath();
+    }
+    Path dir = Path.of("").toAbsolutePath();
+    while (dir != null && !Files.isRegularFile(dir.resolve("mvnw"))) {
+      dir = dir.getParent();
+    }
+    if (dir == null) {
+      throw new IllegalStateException("cannot find the repository root (the folder with mvnw) above " + Path.of("").toAbsolutePath());
+    }
+    return dir;
+  }
+
+  public static Path crdFile() {
+    return root().resolve("crds/deepseekdeployments.serving.deepseek-operator.io-v1.yml");
+  }
+
+  public static Path examples() {
+    return root().resolve("examples");
+  }
+}
