@@ -13,10 +13,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     value = "self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.tensor)"
         + " || self.parallelism.tensor * (has(self.parallelism.pipeline) ? self.parallelism.pipeline : 1)"
         + " == (has(self.parallelism.nodes) ? self.parallelism.nodes : 1) * self.accelerator.perNode",
-    messageExpression = "'SGLang shards the model over every device of a group: parallelism.tensor x parallelism.pipeline must equal"
-        + " parallelism.nodes x accelerator.perNode = ' + string((has(self.parallelism.nodes) ? self.parallelism.nodes : 1)"
-        + " * self.accelerator.perNode) + '; set parallelism.tensor to ' + string((has(self.parallelism.nodes) ? self.parallelism.nodes : 1)"
-        + " * self.accelerator.perNode / (has(self.parallelism.pipeline) ? self.parallelism.pipeline : 1)) + ' or leave it unset'",
+    message = "SGLang shards the model over every device of a group: parallelism.tensor x parallelism.pipeline must equal"
+        + " parallelism.nodes x accelerator.perNode; set parallelism.tensor accordingly or leave it unset",
     reason = "FieldValueInvalid", fieldPath = ".parallelism.tensor")
 @ValidationRule(
     value = "!has(self.parallelism) || !has(self.parallelism.pipeline)"

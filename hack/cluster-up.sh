@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Starts a local Kubernetes control plane on loopback, with TLS and RBAC, built from Go modules (hack/build-binaries.sh):
+# etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, plus simulated GPU/NPU nodes (hack/cluster/nodes.sh).
+# Idempotent: if the cluster already answers, it only prints how to use it. State lives in $CLUSTER_DIR.
+# Ports (override with env): apiserver DSO_APISERVER_PORT=16443, etcd 12379/12380, controller-manager 20257,
+# scheduler 20259, kwok 20247.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+APISERVER_PORT=${DSO_APISERVER_PORT:-16443}
+RUN=$CLUSTER_DIR; PKI=$RUN/pki; B=$K8S_BIN_DIR
+KUBECONFIG_FILE=$RUN/admin.kubeconfig
+kubectl() { "$B/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
+
+apiserver_ready() { [ -f "$PKI/ca.crt" ] && curl -fsS --max-time 2 --cacert "$PKI/ca.crt" "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1; }
+
+components_alive() {
+  for c in etcd apiserver controller-manager scheduler kwok; do kill -0 "$(cat "$RUN/pid/$c" 2>/dev/null)" 2>/dev/null || return 1; done
+}
+
+if components_alive && apiserver_ready; then
+  log "cluster already running: export KUBECONFIG=$KUBECONFIG_FILE"
+  echo "$KUBECONFIG_FILE"
+  exit 0
+fi
+
+bash "$HACK_DIR/build-binaries.sh"
+command -v openssl >/dev/null || { echo "openssl is required (apt-get install openssl)" >&2; exit 1; }
+bash "$HACK_DIR/cluster-down.sh" >/dev/null 2>&1 || true
+rm -rf "$RUN"; mkdir -p "$PKI" "$RUN/log" "$RUN/pid"
+t0=$SECONDS
+
+# --- PKI: one CA; a serving cert for the apiserver and kwok; client certs per component ---------------------------------
+(
+  cd "$PKI"
+  printf '[req]\ndistinguished_name=dn\nprompt=no\nx509_extensions=v3\n[dn]\nCN=deepseek-operator-local-ca\n[v3]\nbasicConstraints=critical,CA:TRUE\nkeyUsage=critical,keyCertSign,cRLSign,digitalSignature\nsubjectKeyIdentifier=hash\n' > ca.cnf
+  openssl req -x509 -new -nodes -newkey rsa:2048 -keyout ca.key -out ca.crt -days 3650 -config ca.cnf 2>/dev/null
+  sign() { # name CN O EKU SAN
+    { printf '[req]\ndistinguished_name=dn\nprompt=no\n[dn]\nCN=%s\n' "$2"; [ -z "$3" ] || echo "O=$3"
+      printf '[x]\nbasicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=%s\n' "$4"
+      [ -z "$5" ] || echo "subjectAltName=$5"; } > "$1.cnf"
+    openssl req -new -nodes -newkey rsa:2048 -keyout "$1.key" -out "$1.csr" -config "$1.cnf" 2>/dev/null
+    openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -sha256 -extfile "$1.cnf" -extensions x -out "$1.crt" 2>/dev/null
+  }
+  sign apiserver kube-apiserver "" serverAuth "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+  sign admin kubernetes-admin system:masters clientAuth ""
+  sign kcm system:kube-controller-manager "" clientAuth ""
+  sign sched system:kube-scheduler "" clientAuth ""
+  sign kwok kwok system:masters serverAuth,clientAuth "DNS:localhost,IP:127.0.0.1"
+  openssl genrsa -out sa.key 2048 2>/dev/null && openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
+)
+kc() {
+  cat > "$RUN/$1.kubeconfig" <<YAML
+apiVersion: v1
+kind: Config
+clusters: [{name: deepseek-local, cluster: {server: "https://127.0.0.1:$APISERVER_PORT", certificate-authority: $PKI/ca.crt}}]
+users: [{name: $1, user: {client-certificate: $PKI/$1.crt, client-key: $PKI/$1.key}}]
+contexts: [{name: deepseek-local, context: {cluster: deepseek-local, user: $1}}]
+current-context: deepseek-local
+YAML
+}
+kc admin; kc kcm; kc sched; kc kwok
+
+# --- processes ---------------------------------------------------------------------------------------------------------
+bg() { local n=$1; shift; setsid "$@" >"$RUN/log/$n.log" 2>&1 < /dev/null & echo $! > "$RUN/pid/$n"; }
+all_alive() { for f in "$RUN"/pid/*; do kill -0 "$(cat "$f")" 2>/dev/null || { echo "$(basename "$f") exited" >&2; return 1; }; done; }
+fail() { echo "$1; logs in $RUN/log" >&2; for f in "$RUN"/log/*.log; do echo "== $f" >&2; tail -n 15 "$f" >&2; done
+  bash "$HACK_DIR/cluster-down.sh" >&2 || true; exit 1; }
+wait_for() { # what seconds command...
+  local what=$1 deadline=$((SECONDS + $2)); shift 2
+  until "$@" >/dev/null 2>&1; do
+    all_alive || fail "a component exited while waiting for $what"
+    [ "$SECONDS" -lt "$deadline" ] || fail "timed out waiting for $what"
+    sleep 0.5
+  done
+}
+
+bg etcd "$B/etcd" --name=node0 --data-dir="$RUN/etcd" --listen-client-urls=http://127.0.0.1:12379 \
+  --advertise-client-urls=http://127.0.0.1:12379 --listen-peer-urls=http://127.0.0.1:12380 \
+  --initial-advertise-peer-urls=http://127.0.0.1:12380 --initial-cluster=node0=http://127.0.0.1:12380 \
+  --listen-metrics-urls=http://127.0.0.1:12381 --quota-backend-bytes=4294967296 --unsafe-no-fsync=true --log-level=warn
+wait_for etcd 30 curl -fsS http://127.0.0.1:12379/health
+
+bg apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:12379 --bind-address=127.0.0.1 \
+  --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --secure-port="$APISERVER_PORT" \
+  --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
+  --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-account-key-file="$PKI/sa.pub" \
+  --service-account-signing-key-file="$PKI/sa.key" --service-cluster-ip-range=10.96.0.0/16 \
+  --authorization-mode=Node,RBAC --allow-privileged=true --profiling=false
+wait_for kube-apiserver 120 apiserver_ready
+
+bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeconfig" \
+  --authentication-kubeconfig="$RUN/kcm.kubeconfig" --authorization-kubeconfig="$RUN/kcm.kubeconfig" \
+  --bind-address=127.0.0.1 --secure-port=20257 --leader-elect=false --use-service-account-credentials=true \
+  --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
+  --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
+  --service-cluster-ip-range=10.96.0.0/16 --kube-api-qps=100 --kube-api-burst=200
+printf 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nclientConnection: {kubeconfig: %s, qps: 100, burst: 200}\nleaderElection: {leaderElect: false}\n' \
+  "$RUN/sched.kubeconfig" > "$RUN/scheduler.yaml"
+bg scheduler "$B/kube-scheduler" --config="$RUN/scheduler.yaml" --authentication-kubeconfig="$RUN/sched.kubeconfig" \
+  --authorization-kubeconfig="$RUN/sched.kubeconfig" --bind-address=127.0.0.1 --secure-port=20259
+
+# kwok: the fast stages (nodes Ready at once, scheduled pods Running and Ready, deletions finished) plus lease heartbeats.
+S=$B/kwok-stages
+{
+  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {cidr: 10.244.0.0/16, nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 4, nodePlayStageParallelism: 4, nodeLeaseParallelism: 4, podsOnNodeSyncParallelism: 1, enablePodsOnNodeSyncListPager: true, heartbeatFactor: 5, nodeStatusUpdateFrequencyMilliseconds: 10000}\n'
+  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
+           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do printf -- '---\n'; cat "$S/$f"; done
+} > "$RUN/kwok.yaml"
+bg kwok "$B/kwok" --kubeconfig="$RUN/kwok.kubeconfig" --config="$RUN/kwok.yaml" \
+  --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
+  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-lease-duration-seconds=40 \
+  --node-port=20247 --server-address=127.0.0.1:20247 \
+  --tls-cert-file="$PKI/kwok.crt" --tls-private-key-file="$PKI/kwok.key"
+
+bash "$HACK_DIR/cluster/nodes.sh" | kubectl create -f - >/dev/null
+wait_for "simulated nodes Ready" 120 kubectl wait --for=condition=Ready node -l type=kwok --timeout=2s
+wait_for "default ServiceAccount" 120 kubectl -n default get serviceaccount default
+
+log "local cluster up in $((SECONDS - t0)) s: $(kubectl get nodes --no-headers | wc -l) simulated nodes"
+log "use it with: export KUBECONFIG=$KUBECONFIG_FILE"
+echo "$KUBECONFIG_FILE"

@@ -1,0 +1,240 @@
+package io.deepseek.operator.desired;
+
+import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
+import io.deepseek.operator.api.v1alpha1.AcceleratorSpec;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
+import io.deepseek.operator.api.v1alpha1.EngineSpec;
+import io.deepseek.operator.api.v1alpha1.EngineType;
+import io.deepseek.operator.api.v1alpha1.ModelSource;
+import io.deepseek.operator.api.v1alpha1.NetworkSpec;
+import io.deepseek.operator.api.v1alpha1.ParallelismSpec;
+import io.deepseek.operator.api.v1alpha1.ResourcesSpec;
+import io.deepseek.operator.api.v1alpha1.SchedulingSpec;
+import io.deepseek.operator.api.v1alpha1.ServiceSpec;
+import io.deepseek.operator.api.v1alpha1.StartupSpec;
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A DeepSeekDeployment with every default resolved, so that builders never deal with nulls. Pure: built from the custom
+ * resource alone (Strimzi's {@code fromCrd} pattern). Unset tuning fields stay null: they generate no flag.
+ */
+public final class DeploymentModel {
+  public static final String MODELS_ROOT = "/models";
+  public static final int SGLANG_DEFAULT_PORT = 30000;
+  public static final int DEFAULT_DIST_INIT_PORT = 20000;
+  public static final int DEFAULT_SERVICE_PORT = 8000;
+  public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(60);
+  private static final Pattern DURATION = Pattern.compile("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
+
+  private final DeepSeekDeployment resource;
+  private final DeepSeekDeploymentSpec spec;
+
+  private DeploymentModel(DeepSeekDeployment resource) {
+    this.resource = resource;
+    this.spec = resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec();
+  }
+
+  public static DeploymentModel of(DeepSeekDeployment resource) {
+    return new DeploymentModel(resource);
+  }
+
+  public DeepSeekDeployment resource() {
+    return resource;
+  }
+
+  public String name() {
+    return resource.getMetadata().getName();
+  }
+
+  public String namespace() {
+    return resource.getMetadata().getNamespace();
+  }
+
+  public int replicas() {
+    return spec.replicas == null ? 1 : spec.replicas;
+  }
+
+  public EngineSpec engine() {
+    return spec.engine == null ? new EngineSpec() : spec.engine;
+  }
+
+  public EngineType engineType() {
+    return engine().type == null ? EngineType.SGLang : engine().type;
+  }
+
+  public int enginePort() {
+    if (engine().port != null) {
+      return engine().port;
+    }
+    return SGLANG_DEFAULT_PORT;
+  }
+
+  public String modelName() {
+    return spec.model == null ? null : spec.model.name;
+  }
+
+  public String servedName() {
+    return spec.model != null && spec.model.servedName != null ? spec.model.servedName : name();
+  }
+
+  public ModelSource modelSource() {
+    return spec.model == null || spec.model.source == null ? new ModelSource() : spec.model.source;
+  }
+
+  public String draftPath() {
+    return spec.model == null ? null : spec.model.draftPath;
+  }
+
+  /** Where the weights appear in the container: /models/<last segment of model.name>. */
+  public String modelMountPath() {
+    return MODELS_ROOT + "/" + lastSegment(modelName());
+  }
+
+  /** Where the draft weights appear in the container, or null without draftPath. */
+  public String draftMountPath() {
+    String draft = draftPath();
+    return draft == null || draft.isBlank() ? null : MODELS_ROOT + "/" + lastSegment(draft);
+  }
+
+  public AcceleratorSpec accelerator() {
+    return spec.accelerator == null ? new AcceleratorSpec() : spec.accelerator;
+  }
+
+  public int perNode() {
+    return accelerator().perNode == null ? 1 : accelerator().perNode;
+  }
+
+  public String acceleratorResource() {
+    if (accelerator().resourceName != null) {
+      return accelerator().resourceName;
+    }
+    return "nvidia.com/gpu";
+  }
+
+  public AcceleratorProduct product() {
+    return accelerator().product;
+  }
+
+  public String acceleratorSummary() {
+    return perNode() + "x " + (product() != null ? product().displayName() : acceleratorResource());
+  }
+
+  public ParallelismSpec parallelism() {
+    return spec.parallelism == null ? new ParallelismSpec() : spec.parallelism;
+  }
+
+  /** Pods per group. */
+  public int nodes() {
+    return parallelism().nodes == null ? 1 : parallelism().nodes;
+  }
+
+  public int pipeline() {
+    return parallelism().pipeline == null ? 1 : parallelism().pipeline;
+  }
+
+  public int data() {
+    return parallelism().data == null ? 1 : parallelism().data;
+  }
+
+  /** Devices of one group. */
+  public int groupDevices() {
+    return nodes() * perNode();
+  }
+
+  /** Tensor-parallel size over the whole group: every device of the group holds a shard unless pipelined. */
+  public int tensor() {
+    if (parallelism().tensor != null) {
+      return parallelism().tensor;
+    }
+    return Math.max(1, groupDevices() / pipeline());
+  }
+
+  public boolean multiNode() {
+    return nodes() > 1;
+  }
+
+  public NetworkSpec network() {
+    return spec.network == null ? new NetworkSpec() : spec.network;
+  }
+
+  public boolean hostNetwork() {
+    return Boolean.TRUE.equals(network().hostNetwork);
+  }
+
+  public String networkInterface() {
+    return network().networkInterface;
+  }
+
+  public int distInitPort() {
+    return network().distInitPort == null ? DEFAULT_DIST_INIT_PORT : network().distInitPort;
+  }
+
+  public NetworkSpec.RdmaSpec rdma() {
+    return network().rdma;
+  }
+
+  public ResourcesSpec resources() {
+    return spec.resources == null ? new ResourcesSpec() : spec.resources;
+  }
+
+  public SchedulingSpec scheduling() {
+    return spec.scheduling == null ? new SchedulingSpec() : spec.scheduling;
+  }
+
+  public io.deepseek.operator.api.v1alpha1.PodTemplateOverrides podTemplate() {
+    return spec.podTemplate == null ? new io.deepseek.operator.api.v1alpha1.PodTemplateOverrides() : spec.podTemplate;
+  }
+
+  public ServiceSpec service() {
+    return spec.service == null ? new ServiceSpec() : spec.service;
+  }
+
+  public int servicePort() {
+    return service().port == null ? DEFAULT_SERVICE_PORT : service().port;
+  }
+
+  public String serviceType() {
+    return service().type == null ? ServiceSpec.ServiceType.ClusterIP.name() : service().type.name();
+  }
+
+  /** Start-up budget; null when the configured value cannot be parsed (the validator reports it). */
+  public Duration startupTimeout() {
+    StartupSpec startup = spec.startup;
+    if (startup == null || startup.timeout == null || startup.timeout.isBlank()) {
+      return DEFAULT_STARTUP_TIMEOUT;
+    }
+    return parseDuration(startup.timeout);
+  }
+
+  /** Parses 1h30m / 45m / 90s; null if malformed or zero. */
+  public static Duration parseDuration(String text) {
+    Matcher m = DURATION.matcher(text.trim());
+    if (text.isBlank() || !m.matches()) {
+      return null;
+    }
+    long seconds = 0;
+    if (m.group(1) != null) {
+      seconds += Long.parseLong(m.group(1)) * 3600;
+    }
+    if (m.group(2) != null) {
+      seconds += Long.parseLong(m.group(2)) * 60;
+    }
+    if (m.group(3) != null) {
+      seconds += Long.parseLong(m.group(3));
+    }
+    return seconds == 0 ? null : Duration.ofSeconds(seconds);
+  }
+
+  static String lastSegment(String path) {
+    if (path == null) {
+      return "model";
+    }
+    String trimmed = path.replaceAll("/+$", "");
+    int slash = trimmed.lastIndexOf('/');
+    String last = slash < 0 ? trimmed : trimmed.substring(slash + 1);
+    return last.isEmpty() ? "model" : last;
+  }
+}

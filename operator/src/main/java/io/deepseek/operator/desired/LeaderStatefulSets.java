@@ -1,0 +1,31 @@
+package io.deepseek.operator.desired;
+
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.Map;
+
+/** The leader StatefulSet: one pod per group, ordinal = group index; the /scale subresource drives its replicas. */
+public final class LeaderStatefulSets {
+  private LeaderStatefulSets() {}
+
+  public static StatefulSet build(DeploymentModel m, String revision) {
+    Map<String, String> labels = Labels.common(m.resource(), Labels.ROLE_LEADER);
+    return new StatefulSetBuilder()
+        .withNewMetadata()
+        .withName(Names.leaderStatefulSet(m.resource()))
+        .withNamespace(m.namespace())
+        .withLabels(labels)
+        .withOwnerReferences(Owners.deployment(m.resource()))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(m.replicas())
+        .withServiceName(Names.headlessService(m.resource()))
+        // Groups start together: OrderedReady would load one model after another, hours for a few groups.
+        .withPodManagementPolicy("Parallel")
+        .withNewSelector().withMatchLabels(Labels.leaderSelector(m.resource())).endSelector()
+        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+        .withTemplate(PodTemplates.leader(m, revision))
+        .endSpec()
+        .build();
+  }
+}

@@ -1,0 +1,170 @@
+package io.deepseek.operator.engine;
+
+import io.deepseek.operator.api.v1alpha1.EngineSpec;
+import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.PodEnv;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * SGLang (flags as of v0.5.18, see shared/engine-flags). Canonical flag names only: {@code --tp}/{@code --dp} work in SGLang
+ * only as argparse prefixes and {@code --pp} is ambiguous. {@code --tp-size} is the total over all nodes of the group.
+ */
+public final class SGLangCommand implements EngineCommand {
+  public static final SGLangCommand INSTANCE = new SGLangCommand();
+
+  private SGLangCommand() {}
+
+  @Override
+  public List<String> entrypoint() {
+    return List.of("python3", "-m", "sglang.launch_server");
+  }
+
+  @Override
+  public List<String> flags(DeploymentModel m, boolean leader) {
+    EngineSpec e = m.engine();
+    List<String> a = new ArrayList<>();
+    add(a, "--model-path", m.modelMountPath());
+    add(a, "--served-model-name", m.servedName());
+    add(a, "--tp-size", m.tensor());
+    if (m.data() > 1) {
+      add(a, "--dp-size", m.data());
+    }
+    if (m.pipeline() > 1) {
+      add(a, "--pp-size", m.pipeline());
+    }
+    if (Boolean.TRUE.equals(e.dataParallelAttention)) {
+      a.add("--enable-dp-attention");
+    }
+    if (Boolean.TRUE.equals(e.expertParallel)) {
+      add(a, "--ep-size", m.tensor());
+    }
+    if (m.multiNode()) {
+      // An IP, not the leader's DNS name: ZeroMQ (used with DP attention) cannot bind to names.
+      add(a, "--dist-init-addr", "$(" + PodEnv.LEADER_IP + "):" + m.distInitPort());
+      add(a, "--nnodes", m.nodes());
+      add(a, "--node-rank", "$(" + PodEnv.NODE_RANK + ")");
+    }
+    add(a, "--host", "0.0.0.0");
+    add(a, "--port", m.enginePort());
+    if (Boolean.TRUE.equals(e.trustRemoteCode)) {
+      a.add("--trust-remote-code");
+    }
+    add(a, "--mem-fraction-static", e.memoryFraction);
+    add(a, "--max-running-requests", e.maxRunningRequests);
+    add(a, "--chunked-prefill-size", e.chunkedPrefillSize);
+    add(a, "--context-length", e.maxModelLen);
+    add(a, "--quantization", e.quantization);
+    add(a, "--kv-cache-dtype", e.kvCacheDtype);
+    if (Boolean.TRUE.equals(e.torchCompile)) {
+      a.add("--enable-torch-compile");
+    }
+    SpeculativeSpec s = e.speculative;
+    if (s != null) {
+      // SGLang's current spelling: NEXTN and DeepSeek MTP both run as EAGLE (NEXTN is rewritten to EAGLE anyway).
+      add(a, "--speculative-algorithm", "EAGLE");
+      add(a, "--speculative-num-steps", s.numSteps);
+      add(a, "--speculative-eagle-topk", s.topK);
+      add(a, "--speculative-num-draft-tokens", s.numDraftTokens);
+    }
+    add(a, "--speculative-draft-model-path", m.draftMountPath());
+    add(a, "--reasoning-parser", reasoningParser(e.reasoningParser));
+    // Metrics on every rank (workers serve theirs on the same port): the basis for dashboards and autoscaling.
+    a.add("--enable-metrics");
+    if (e.extraArgs != null) {
+      a.addAll(e.extraArgs);
+    }
+    return a;
+  }
+
+  /** SGLang spells DeepSeek's parsers with a hyphen (deepseek-r1); vLLM with an underscore. */
+  static String reasoningParser(String value) {
+    if (value == null) {
+      return null;
+    }
+    String v = value.toLowerCase(Locale.ROOT);
+    return v.startsWith("deepseek_") ? v.replace('_', '-') : v;
+  }
+
+  @Override
+  public List<EnvVar> env(DeploymentModel m) {
+    List<EnvVar> env = new ArrayList<>();
+    if (m.multiNode()) {
+      // SGLang advertises this IP to the other ranks; without it a multi-NIC host may pick the wrong one.
+      env.add(new EnvVarBuilder().withName("SGLANG_HOST_IP").withValue("$(" + PodEnv.POD_IP + ")").build());
+    }
+    return env;
+  }
+
+  @Override
+  public Map<String, String> ownedFlags(DeploymentModel m) {
+    EngineSpec e = m.engine();
+    Map<String, String> owned = new LinkedHashMap<>();
+    for (String f : List.of("--model-path", "--model")) {
+      owned.put(f, "spec.model");
+    }
+    owned.put("--served-model-name", "spec.model.servedName");
+    for (String f : List.of("--tp-size", "--tensor-parallel-size", "--tp")) {
+      owned.put(f, "spec.parallelism.tensor");
+    }
+    for (String f : List.of("--dp-size", "--data-parallel-size", "--dp")) {
+      owned.put(f, "spec.parallelism.data");
+    }
+    for (String f : List.of("--pp-size", "--pipeline-parallel-size", "--pp")) {
+      owned.put(f, "spec.parallelism.pipeline");
+    }
+    for (String f : List.of("--dist-init-addr", "--nccl-init-addr")) {
+      owned.put(f, "spec.network.distInitPort");
+    }
+    owned.put("--nnodes", "spec.parallelism.nodes");
+    owned.put("--node-rank", null);
+    owned.put("--host", null);
+    owned.put("--port", "spec.engine.port");
+    owned.put("--enable-metrics", null);
+    ownedIf(owned, e.dataParallelAttention != null, "spec.engine.dataParallelAttention", "--enable-dp-attention");
+    ownedIf(owned, e.expertParallel != null, "spec.engine.expertParallel", "--ep-size", "--expert-parallel-size", "--ep");
+    ownedIf(owned, e.trustRemoteCode != null, "spec.engine.trustRemoteCode", "--trust-remote-code");
+    ownedIf(owned, e.memoryFraction != null, "spec.engine.memoryFraction", "--mem-fraction-static");
+    ownedIf(owned, e.maxRunningRequests != null, "spec.engine.maxRunningRequests", "--max-running-requests");
+    ownedIf(owned, e.chunkedPrefillSize != null, "spec.engine.chunkedPrefillSize", "--chunked-prefill-size");
+    ownedIf(owned, e.maxModelLen != null, "spec.engine.maxModelLen", "--context-length");
+    ownedIf(owned, e.quantization != null, "spec.engine.quantization", "--quantization");
+    ownedIf(owned, e.kvCacheDtype != null, "spec.engine.kvCacheDtype", "--kv-cache-dtype");
+    ownedIf(owned, e.torchCompile != null, "spec.engine.torchCompile", "--enable-torch-compile");
+    ownedIf(owned, e.speculative != null, "spec.engine.speculative", "--speculative-algorithm",
+        "--speculative-num-steps", "--speculative-eagle-topk", "--speculative-num-draft-tokens");
+    ownedIf(owned, m.draftPath() != null, "spec.model.draftPath", "--speculative-draft-model-path", "--speculative-draft-model");
+    ownedIf(owned, e.reasoningParser != null, "spec.engine.reasoningParser", "--reasoning-parser");
+    return owned;
+  }
+
+  private static void ownedIf(Map<String, String> owned, boolean set, String field, String... flags) {
+    if (set) {
+      for (String f : flags) {
+        owned.put(f, field);
+      }
+    }
+  }
+
+  @Override
+  public String healthPath() {
+    return "/health";
+  }
+
+  private static void add(List<String> args, String flag, Object value) {
+    if (value != null) {
+      args.add(flag);
+      args.add(value instanceof Double d ? formatDouble(d) : value.toString());
+    }
+  }
+
+  private static String formatDouble(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

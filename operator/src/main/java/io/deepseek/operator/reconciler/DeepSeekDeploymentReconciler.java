@@ -1,0 +1,259 @@
+package io.deepseek.operator.reconciler;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.config.OperatorConfig;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.desired.LeaderStatefulSets;
+import io.deepseek.operator.desired.Names;
+import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.desired.Services;
+import io.deepseek.operator.desired.WorkerStatefulSets;
+import io.deepseek.operator.status.Conditions;
+import io.deepseek.operator.status.StatusBuilder;
+import io.deepseek.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Observe -> validate -> apply -> status. Desired objects come from the pure builders in {@code desired}; status from
+ * {@link StatusBuilder}. A spec the operator cannot run is reported (condition + Event) and nothing is changed.
+ */
+@ControllerConfiguration(name = "deepseekdeployment",
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployment> {
+  private static final Logger LOG = Logger.getLogger(DeepSeekDeploymentReconciler.class);
+  private static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final OperatorConfig config;
+  private final Applier applier;
+  private final EventRecorder events = new EventRecorder();
+  private InformerEventSource<StatefulSet, DeepSeekDeployment> statefulSets;
+  private InformerEventSource<Service, DeepSeekDeployment> services;
+
+  public DeepSeekDeploymentReconciler(OperatorConfig config, MeterRegistry meters) {
+    this.config = config;
+    this.applier = new Applier(meters);
+  }
+
+  @Override
+  public List<EventSource<?, DeepSeekDeployment>> prepareEventSources(EventSourceContext<DeepSeekDeployment> context) {
+    InformerEventSource<Pod, DeepSeekDeployment> pods = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, DeepSeekDeployment.class)
+            .withLabelSelector(MANAGED).withSecondaryToPrimaryMapper(byDeploymentLabel()).build(), context);
+    statefulSets = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(StatefulSet.class, DeepSeekDeployment.class)
+            .withLabelSelector(MANAGED).withSecondaryToPrimaryMapper(byDeploymentLabel()).build(), context);
+    services = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Service.class, DeepSeekDeployment.class)
+            .withLabelSelector(MANAGED).withSecondaryToPrimaryMapper(byDeploymentLabel()).build(), context);
+    return List.of(pods, statefulSets, services);
+  }
+
+  private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byDeploymentLabel() {
+    return r -> {
+      Map<String, String> labels = r.getMetadata().getLabels();
+      String name = labels == null ? null : labels.get(Labels.DEPLOYMENT);
+      return name == null ? Set.of() : Set.of(new ResourceID(name, r.getMetadata().getNamespace()));
+    };
+  }
+
+  @Override
+  public UpdateControl<DeepSeekDeployment> reconcile(DeepSeekDeployment d, Context<DeepSeekDeployment> ctx) {
+    KubernetesClient client = ctx.getClient();
+    DeploymentModel model = DeploymentModel.of(d);
+    List<Pod> pods = List.copyOf(ctx.getSecondaryResources(Pod.class));
+    List<StatefulSet> sets = new ArrayList<>(ctx.getSecondaryResources(StatefulSet.class));
+    List<String> problems = SpecValidator.validate(d);
+    String revision = Revision.of(d);
+
+    if (problems.isEmpty()) {
+      Map<String, Service> svcs = byName(ctx.getSecondaryResources(Service.class));
+      Map<String, StatefulSet> stsByName = byName(sets);
+      apply(client, d, Services.headless(model), svcs.get(Names.headlessService(d)), services);
+      apply(client, d, Services.client(model), svcs.get(Names.clientService(d)), services);
+      StatefulSet leaders = LeaderStatefulSets.build(model, revision);
+      StatefulSet actualLeaders = stsByName.get(leaders.getMetadata().getName());
+      StatefulSet appliedLeaders = apply(client, d, leaders, actualLeaders, statefulSets);
+      if (appliedLeaders != actualLeaders) {
+        leaderSetChanged(client, d, actualLeaders, model);
+      }
+      reconcileWorkers(client, d, model, revision, pods, stsByName);
+    }
+
+    DeepSeekDeploymentStatus status = StatusBuilder.build(model, revision, new StatusBuilder.Observed(pods, sets), problems,
+        d.getStatus(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    announce(client, d, status);
+    boolean ready = Conditions.isTrue(status.conditions, Conditions.READY);
+    if (sameStatus(d.getStatus(), status)) {
+      UpdateControl<DeepSeekDeployment> none = UpdateControl.noUpdate();
+      return ready ? none : none.rescheduleAfter(config.notReadyRequeue().toMillis());
+    }
+    UpdateControl<DeepSeekDeployment> patch = UpdateControl.patchStatus(statusOnly(d, status));
+    return ready ? patch : patch.rescheduleAfter(config.notReadyRequeue().toMillis());
+  }
+
+  /** For each leader pod: make its workers, at its revision, for it alone. */
+  private void reconcileWorkers(KubernetesClient client, DeepSeekDeployment d, DeploymentModel model, String revision,
+      List<Pod> pods, Map<String, StatefulSet> stsByName) {
+    for (StatefulSet set : stsByName.values()) {
+      Map<String, String> l = set.getMetadata().getLabels();
+      if (!Labels.ROLE_WORKER.equals(l.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null) {
+        continue;
+      }
+      int group = Integer.parseInt(l.getOrDefault(Labels.GROUP_INDEX, "-1"));
+      Pod leader = leaderPod(pods, d, group);
+      boolean stale = leader == null || !Objects.equals(leader.getMetadata().getUid(), l.get(Labels.LEADER_UID));
+      if (group >= model.replicas() || stale || model.nodes() == 1) {
+        // Garbage collection would get there once the old leader pod is gone; deleting now starts the new group sooner.
+        LOG.infof("deleting worker StatefulSet %s/%s (group %d no longer has that leader)", d.getMetadata().getNamespace(),
+            set.getMetadata().getName(), group);
+        applier.delete(client, set);
+        stsByName.remove(set.getMetadata().getName());
+      }
+    }
+    if (model.nodes() == 1) {
+      return;
+    }
+    for (int g = 0; g < model.replicas(); g++) {
+      Pod leader = leaderPod(pods, d, g);
+      if (leader == null || leader.getMetadata().getDeletionTimestamp() != null || leader.getStatus() == null
+          || leader.getStatus().getPodIP() == null) {
+        continue;
+      }
+      String leaderRevision = leader.getMetadata().getLabels().get(Labels.REVISION);
+      StatefulSet actual = stsByName.get(Names.workerStatefulSet(d, g));
+      if (!revision.equals(leaderRevision)) {
+        if (actual == null) {
+          // A leader of an old revision without workers cannot serve; its replacement comes up at the new revision.
+          events.record(client, d, EventRecorder.NORMAL, "RecreatingGroup",
+              "Group " + g + ": leader " + leader.getMetadata().getName() + " runs old revision " + leaderRevision
+                  + " and has no workers; recreating the group at revision " + revision);
+          applier.delete(client, leader);
+        }
+        continue;
+      }
+      StatefulSet desired = WorkerStatefulSets.build(model, revision, g, leader.getMetadata().getName(),
+          leader.getMetadata().getUid(), leader.getStatus().getPodIP());
+      apply(client, d, desired, actual, statefulSets);
+      if (actual == null) {
+        events.record(client, d, EventRecorder.NORMAL, "CreatedGroupWorkers",
+            "Group " + g + ": created " + (model.nodes() - 1) + " worker(s) for leader " + leader.getMetadata().getName()
+                + " (" + leader.getStatus().getPodIP() + ")");
+      }
+    }
+  }
+
+  private void leaderSetChanged(KubernetesClient client, DeepSeekDeployment d, StatefulSet before, DeploymentModel model) {
+    if (before == null) {
+      events.record(client, d, EventRecorder.NORMAL, "CreatedGroups",
+          "Created " + model.replicas() + " group(s) of " + model.nodes() + " pod(s) (" + model.acceleratorSummary() + " each)");
+    } else if (!Objects.equals(before.getSpec().getReplicas(), model.replicas())) {
+      events.record(client, d, EventRecorder.NORMAL, "ScaledGroups",
+          "Scaled from " + before.getSpec().getReplicas() + " to " + model.replicas() + " group(s)");
+    }
+  }
+
+  /** Events for what users watch: an invalid spec (once per distinct problem) and Ready flips. */
+  private void announce(KubernetesClient client, DeepSeekDeployment d, DeepSeekDeploymentStatus status) {
+    List<Condition> before = d.getStatus() == null ? List.of() : d.getStatus().conditions;
+    Condition degradedBefore = Conditions.find(before, Conditions.DEGRADED);
+    Condition degraded = Conditions.find(status.conditions, Conditions.DEGRADED);
+    if (degraded != null && "True".equals(degraded.getStatus())
+        && (degradedBefore == null || !Objects.equals(degradedBefore.getMessage(), degraded.getMessage()))) {
+      events.record(client, d, EventRecorder.WARNING, degraded.getReason(), degraded.getMessage());
+    }
+    Condition readyBefore = Conditions.find(before, Conditions.READY);
+    Condition ready = Conditions.find(status.conditions, Conditions.READY);
+    boolean was = readyBefore != null && "True".equals(readyBefore.getStatus());
+    boolean is = ready != null && "True".equals(ready.getStatus());
+    if (was != is && !"InvalidSpec".equals(ready.getReason())) {
+      events.record(client, d, is ? EventRecorder.NORMAL : EventRecorder.WARNING, is ? "Ready" : "NotReady", ready.getMessage());
+    }
+  }
+
+  private <T extends HasMetadata> T apply(KubernetesClient client, DeepSeekDeployment d, T desired, T actual,
+      InformerEventSource<T, DeepSeekDeployment> source) {
+    T result = applier.apply(client, desired, actual);
+    if (result != actual && source != null) {
+      // Our own write goes into the cache now, so the next reconcile does not act on the stale copy.
+      ResourceID primary = ResourceID.fromResource(d);
+      if (actual == null) {
+        source.handleRecentResourceCreate(primary, result);
+      } else {
+        source.handleRecentResourceUpdate(primary, result, actual);
+      }
+    }
+    return result;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<DeepSeekDeployment> updateErrorStatus(DeepSeekDeployment d, Context<DeepSeekDeployment> ctx,
+      Exception e) {
+    LOG.warnf(e, "reconcile of %s/%s failed", d.getMetadata().getNamespace(), d.getMetadata().getName());
+    DeepSeekDeploymentStatus status = d.getStatus() == null ? new DeepSeekDeploymentStatus() : d.getStatus();
+    List<Condition> conditions = new ArrayList<>(status.conditions);
+    conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
+    conditions.add(Conditions.make(Conditions.DEGRADED, true, "ReconcileError",
+        "The operator could not apply the deployment and will retry: " + e.getMessage(),
+        Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L), status.conditions,
+        Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()));
+    status.conditions = conditions;
+    return ErrorStatusUpdateControl.patchStatus(statusOnly(d, status));
+  }
+
+  private static Pod leaderPod(List<Pod> pods, DeepSeekDeployment d, int group) {
+    String name = Names.leaderPod(d, group);
+    return pods.stream().filter(p -> name.equals(p.getMetadata().getName())
+        && Labels.ROLE_LEADER.equals(p.getMetadata().getLabels().get(Labels.ROLE))).findFirst().orElse(null);
+  }
+
+  private static <T extends HasMetadata> Map<String, T> byName(java.util.Collection<T> items) {
+    Map<String, T> m = new java.util.HashMap<>();
+    items.forEach(i -> m.put(i.getMetadata().getName(), i));
+    return m;
+  }
+
+  /** A fresh object with only what the status patch owns (server-side apply of the status subresource). */
+  private static DeepSeekDeployment statusOnly(DeepSeekDeployment d, DeepSeekDeploymentStatus status) {
+    DeepSeekDeployment fresh = new DeepSeekDeployment();
+    fresh.getMetadata().setName(d.getMetadata().getName());
+    fresh.getMetadata().setNamespace(d.getMetadata().getNamespace());
+    fresh.setStatus(status);
+    return fresh;
+  }
+
+  private static boolean sameStatus(DeepSeekDeploymentStatus a, DeepSeekDeploymentStatus b) {
+    return a != null && JSON.valueToTree(a).equals(JSON.valueToTree(b));
+  }
+}

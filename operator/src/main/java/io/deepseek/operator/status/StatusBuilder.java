@@ -1,0 +1,211 @@
+package io.deepseek.operator.status;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.desired.Names;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeSet;
+
+/** Observed children -> status. Pure: the clock comes in as {@code now}. */
+public final class StatusBuilder {
+  private StatusBuilder() {}
+
+  /** What the reconciler saw of a deployment's children. */
+  public record Observed(List<Pod> pods, List<StatefulSet> statefulSets) {}
+
+  public static DeepSeekDeploymentStatus build(DeploymentModel m, String revision, Observed o, List<String> problems,
+      DeepSeekDeploymentStatus previous, String now) {
+    long generation = Optional.ofNullable(m.resource().getMetadata().getGeneration()).orElse(0L);
+    List<Condition> before = previous == null ? List.of() : previous.conditions;
+    DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
+    s.observedGeneration = generation;
+    s.selector = Labels.selectorString(Labels.leaderSelector(m.resource()));
+    s.endpoint = Names.endpoint(m.resource(), m.servicePort());
+    s.accelerator = m.acceleratorSummary();
+    s.updateRevision = revision;
+
+    TreeSet<Integer> indexes = new TreeSet<>();
+    for (int g = 0; g < m.replicas(); g++) {
+      indexes.add(g);
+    }
+    o.pods().stream().filter(p -> isLeader(p)).map(StatusBuilder::podIndex).filter(Objects::nonNull).forEach(indexes::add);
+    List<String> unschedulable = new ArrayList<>();
+    int existing = 0;
+    int ready = 0;
+    int updated = 0;
+    for (int g : indexes) {
+      GroupStatus gs = group(m, revision, g, o, unschedulable);
+      if (gs.leader == null) {
+        continue;
+      }
+      existing++;
+      s.groups.add(gs);
+      if (Boolean.TRUE.equals(gs.ready)) {
+        ready++;
+      }
+      if (revision.equals(gs.revision)) {
+        updated++;
+      }
+    }
+    s.replicas = existing;
+    s.readyReplicas = ready;
+    s.updatedReplicas = updated;
+    s.ready = ready + "/" + m.replicas();
+    String previousCurrent = previous == null ? null : previous.currentRevision;
+    s.currentRevision = updated == existing || previousCurrent == null ? revision : previousCurrent;
+
+    int desired = m.replicas();
+    if (!problems.isEmpty()) {
+      String msg = "The spec is invalid, nothing was changed: " + String.join("; ", problems);
+      s.conditions.add(Conditions.make(Conditions.READY, false, "InvalidSpec", msg, generation, before, now));
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, false, "InvalidSpec", "Fix the spec to continue.", generation, before, now));
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "InvalidSpec", msg, generation, before, now));
+      return s;
+    }
+    String notReady = s.groups.stream().filter(gs -> !Boolean.TRUE.equals(gs.ready) && gs.message != null)
+        .map(gs -> "group " + gs.index + ": " + gs.message).reduce((a, b) -> a + "; " + b).orElse("");
+    if (desired == 0 && existing == 0) {
+      s.conditions.add(Conditions.make(Conditions.READY, true, "ScaledToZero", "No groups requested (spec.replicas is 0).", generation, before, now));
+    } else if (ready >= desired && existing == desired) {
+      s.conditions.add(Conditions.make(Conditions.READY, true, "Ready", "All " + desired + " groups are ready.", generation, before, now));
+    } else {
+      String reason = !unschedulable.isEmpty() ? "Unschedulable" : "GroupsNotReady";
+      s.conditions.add(Conditions.make(Conditions.READY, false, reason,
+          ready + " of " + desired + " groups ready" + (notReady.isEmpty() ? "." : "; " + notReady), generation, before, now));
+    }
+    if (existing != desired) {
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, existing < desired ? "ScalingUp" : "ScalingDown",
+          "Scaling from " + existing + " to " + desired + " groups.", generation, before, now));
+    } else if (updated < existing) {
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, "RollingUpdate",
+          updated + " of " + existing + " groups run revision " + revision + ".", generation, before, now));
+    } else if (ready < desired) {
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, "GroupsStarting",
+          ready + " of " + desired + " groups ready; the others are starting.", generation, before, now));
+    } else {
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, false, "Complete",
+          "All groups run revision " + revision + ".", generation, before, now));
+    }
+    if (!unschedulable.isEmpty()) {
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "Unschedulable", String.join("; ", unschedulable), generation, before, now));
+    } else {
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, false, "AsExpected", "No problem found.", generation, before, now));
+    }
+    return s;
+  }
+
+  private static GroupStatus group(DeploymentModel m, String revision, int g, Observed o, List<String> unschedulable) {
+    GroupStatus gs = new GroupStatus();
+    gs.index = g;
+    String leaderName = Names.leaderPod(m.resource(), g);
+    Pod leader = o.pods().stream().filter(p -> isLeader(p) && leaderName.equals(p.getMetadata().getName())).findFirst().orElse(null);
+    if (leader == null) {
+      return gs;
+    }
+    gs.leader = leaderName;
+    gs.revision = label(leader, Labels.REVISION);
+    List<Pod> workers = o.pods().stream()
+        .filter(p -> Labels.ROLE_WORKER.equals(label(p, Labels.ROLE)) && Integer.toString(g).equals(label(p, Labels.GROUP_INDEX)))
+        .sorted(Comparator.comparing(p -> Optional.ofNullable(podIndex(p)).orElse(Integer.MAX_VALUE)))
+        .toList();
+    gs.nodes.add(Optional.ofNullable(leader.getSpec().getNodeName()).orElse(""));
+    workers.forEach(w -> gs.nodes.add(Optional.ofNullable(w.getSpec().getNodeName()).orElse("")));
+    gs.restarts = restarts(leader) + workers.stream().mapToInt(StatusBuilder::restarts).sum();
+
+    String leaderUid = leader.getMetadata().getUid();
+    StatefulSet workerSet = o.statefulSets().stream()
+        .filter(ss -> Names.workerStatefulSet(m.resource(), g).equals(ss.getMetadata().getName())).findFirst().orElse(null);
+    boolean workersOfThisLeader = workerSet != null && leaderUid != null
+        && leaderUid.equals(workerSet.getMetadata().getLabels().get(Labels.LEADER_UID));
+    long readyWorkers = workers.stream().filter(StatusBuilder::podReady).filter(w -> Objects.equals(gs.revision, label(w, Labels.REVISION))).count();
+    boolean leaderReady = podReady(leader);
+    int wanted = m.nodes() - 1;
+    gs.ready = leaderReady && (wanted == 0 || (workersOfThisLeader && readyWorkers == wanted && workers.size() == wanted));
+    String pending = unschedulableMessage(leader);
+    if (pending == null) {
+      pending = workers.stream().map(StatusBuilder::unschedulableMessage).filter(Objects::nonNull).findFirst().orElse(null);
+      if (pending != null) {
+        Pod w = workers.stream().filter(p -> unschedulableMessage(p) != null).findFirst().orElseThrow();
+        pending = "worker pod " + w.getMetadata().getName() + " cannot be scheduled: " + pending;
+      }
+    } else {
+      pending = "leader pod " + leaderName + " cannot be scheduled: " + pending;
+    }
+    if (pending != null) {
+      unschedulable.add("group " + g + ": " + pending);
+      gs.message = pending;
+    } else if (Boolean.TRUE.equals(gs.ready)) {
+      gs.message = null;
+    } else if (leader.getStatus() == null || leader.getStatus().getPodIP() == null) {
+      gs.message = "waiting for leader pod " + leaderName + " to start";
+    } else if (wanted > 0 && !workersOfThisLeader) {
+      gs.message = "creating the workers of leader pod " + leaderName;
+    } else if (wanted > 0 && readyWorkers < wanted) {
+      gs.message = readyWorkers + " of " + wanted + " workers ready";
+    } else {
+      gs.message = "leader pod " + leaderName + " is loading the model (not ready yet)";
+    }
+    return gs;
+  }
+
+  static boolean isLeader(Pod p) {
+    return Labels.ROLE_LEADER.equals(label(p, Labels.ROLE)) && p.getMetadata().getDeletionTimestamp() == null;
+  }
+
+  static Integer podIndex(Pod p) {
+    String v = label(p, Labels.POD_INDEX);
+    if (v == null) {
+      String name = p.getMetadata().getName();
+      v = name.substring(name.lastIndexOf('-') + 1);
+    }
+    try {
+      return Integer.parseInt(v);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  static String label(Pod p, String key) {
+    Map<String, String> labels = p.getMetadata().getLabels();
+    return labels == null ? null : labels.get(key);
+  }
+
+  public static boolean podReady(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getConditions() == null || p.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static int restarts(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
+      return 0;
+    }
+    return p.getStatus().getContainerStatuses().stream().map(ContainerStatus::getRestartCount).filter(Objects::nonNull)
+        .mapToInt(Integer::intValue).sum();
+  }
+
+  private static String unschedulableMessage(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return null;
+    }
+    for (PodCondition c : p.getStatus().getConditions()) {
+      if ("PodScheduled".equals(c.getType()) && "False".equals(c.getStatus()) && "Unschedulable".equals(c.getReason())) {
+        return c.getMessage();
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,148 @@
+package io.deepseek.operator.validation;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.EngineType;
+import io.deepseek.operator.api.v1alpha1.ModelSource;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.PodEnv;
+import io.deepseek.operator.engine.Engines;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks a DeepSeekDeployment before anything is created. Each problem names the field and says what to change. The CRD
+ * repeats the rules it can express in CEL, so most mistakes never get this far; this is the authority for the rest and
+ * for clusters that run an older CRD.
+ */
+public final class SpecValidator {
+  private SpecValidator() {}
+
+  public static List<String> validate(DeepSeekDeployment d) {
+    List<String> p = new ArrayList<>();
+    if (d.getSpec() == null) {
+      p.add("spec: required");
+      return p;
+    }
+    DeploymentModel m = DeploymentModel.of(d);
+    String name = d.getMetadata().getName();
+    if (name == null || !name.matches("^[a-z]([-a-z0-9]*[a-z0-9])?$") || name.length() > 40) {
+      p.add("metadata.name: must be a DNS label of at most 40 characters that starts with a letter");
+    }
+    if (d.getSpec().replicas != null && d.getSpec().replicas < 0) {
+      p.add("spec.replicas: must be 0 or more");
+    }
+    model(m, p);
+    if (m.engine().image == null || m.engine().image.isBlank()) {
+      p.add("spec.engine.image: required, e.g. lmsysorg/sglang:v0.5.18");
+    }
+    if (d.getSpec().accelerator == null || d.getSpec().accelerator.perNode == null || d.getSpec().accelerator.perNode < 1) {
+      p.add("spec.accelerator.perNode: required, the devices each pod requests (e.g. 8)");
+      return p;
+    }
+    parallelism(m, p);
+    ports(m, p);
+    extraArgs(m, p);
+    env(m, p);
+    if (m.startupTimeout() == null) {
+      p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m");
+    }
+    return p;
+  }
+
+  private static void model(DeploymentModel m, List<String> p) {
+    if (m.modelName() == null || m.modelName().isBlank()) {
+      p.add("spec.model.name: required, e.g. deepseek-ai/DeepSeek-R1");
+    }
+    ModelSource s = m.modelSource();
+    int sources = (s.hostPath != null ? 1 : 0) + (s.persistentVolumeClaim != null ? 1 : 0);
+    if (sources != 1) {
+      p.add("spec.model.source: set exactly one of hostPath or persistentVolumeClaim");
+    }
+    if (s.hostPath != null && !s.hostPath.startsWith("/")) {
+      p.add("spec.model.source.hostPath: must be an absolute path, got '" + s.hostPath + "'");
+    }
+    if (m.draftMountPath() != null) {
+      if (m.draftMountPath().equals(m.modelMountPath())) {
+        p.add("spec.model.draftPath: its last path segment must differ from the model's (both would mount at "
+            + m.modelMountPath() + ")");
+      }
+      if (s.hostPath != null && !m.draftPath().startsWith("/")) {
+        p.add("spec.model.draftPath: with a hostPath source it must be an absolute node path, got '" + m.draftPath() + "'");
+      }
+      if (s.persistentVolumeClaim != null && m.draftPath().startsWith("/")) {
+        p.add("spec.model.draftPath: with a persistentVolumeClaim source it is a path inside the claim (relative), got '"
+            + m.draftPath() + "'");
+      }
+    }
+  }
+
+  private static void parallelism(DeploymentModel m, List<String> p) {
+    int devices = m.groupDevices();
+    if (devices % m.pipeline() != 0) {
+      p.add("spec.parallelism.pipeline: " + m.pipeline() + " must divide parallelism.nodes x accelerator.perNode = " + devices);
+    }
+    if (m.engineType() == EngineType.SGLang) {
+      if (m.tensor() * m.pipeline() != devices) {
+        p.add("spec.parallelism.tensor: SGLang shards the model over every device of a group: tensor x pipeline must equal"
+            + " parallelism.nodes x accelerator.perNode = " + devices + "; set tensor to " + devices / Math.max(1, m.pipeline())
+            + " or leave it unset");
+      }
+      boolean dpAttention = Boolean.TRUE.equals(m.engine().dataParallelAttention);
+      if (m.data() > 1 && !dpAttention) {
+        p.add("spec.parallelism.data: SGLang runs data parallelism inside a group only as DP attention: set"
+            + " engine.dataParallelAttention: true, or leave data at 1 and raise spec.replicas for more capacity");
+      }
+      if (m.data() > 1 && m.tensor() % m.data() != 0) {
+        p.add("spec.parallelism.data: " + m.data() + " must divide the tensor-parallel size " + m.tensor()
+            + " (SGLang DP attention splits the tensor-parallel ranks into data-parallel groups)");
+      }
+    }
+  }
+
+  private static void ports(DeploymentModel m, List<String> p) {
+    if (!m.multiNode()) {
+      return;
+    }
+    int port = m.enginePort();
+    int dist = m.distInitPort();
+    int last = Boolean.TRUE.equals(m.engine().dataParallelAttention) ? dist + 6 : dist;
+    if (port >= dist && port <= last) {
+      p.add("spec.engine.port: " + port + " collides with the rendezvous ports " + dist + (last > dist ? "-" + last : "")
+          + " (network.distInitPort" + (last > dist ? " and the 6 ports after it that DP attention uses" : "")
+          + "); change one of them");
+    }
+  }
+
+  private static void extraArgs(DeploymentModel m, List<String> p) {
+    List<String> extra = m.engine().extraArgs;
+    if (extra == null) {
+      return;
+    }
+    Map<String, String> owned = Engines.forType(m.engineType()).ownedFlags(m);
+    for (String arg : extra) {
+      if (!arg.startsWith("--")) {
+        continue;
+      }
+      String flag = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+      if (owned.containsKey(flag)) {
+        String field = owned.get(flag);
+        p.add("spec.engine.extraArgs: " + flag + " is generated by the operator"
+            + (field == null ? "; remove it" : " from " + field + "; set that field instead and remove the flag"));
+      }
+    }
+  }
+
+  private static void env(DeploymentModel m, List<String> p) {
+    List<EnvVar> env = m.engine().env;
+    if (env == null) {
+      return;
+    }
+    for (EnvVar e : env) {
+      if (e.getName() != null && e.getName().startsWith(PodEnv.RESERVED_PREFIX)) {
+        p.add("spec.engine.env: " + e.getName() + " is reserved for the operator's pod contract (DS_*); use another name");
+      }
+    }
+  }
+}
