@@ -1,0 +1,106 @@
+package io.deepseek.operator.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class StatusBuilderTest {
+  static final String T0 = "2026-11-22T10:00:00Z";
+  static final String T1 = "2026-11-22T10:05:00Z";
+  final DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+  final String rev = Revision.of(d);
+
+  Pod leader(int g, boolean ready, String node) {
+    return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g).withUid("uid-" + g)
+        .addToLabels(Labels.ROLE, Labels.ROLE_LEADER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.POD_INDEX, "" + g)
+        .endMetadata().withNewSpec().withNodeName(node).endSpec()
+        .withNewStatus().withPodIP("10.0.0." + g).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .endStatus().build();
+  }
+
+  Pod worker(int g, boolean ready, String node) {
+    return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g + "-1")
+        .addToLabels(Labels.ROLE, Labels.ROLE_WORKER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.GROUP_INDEX, "" + g)
+        .addToLabels(Labels.POD_INDEX, "1").endMetadata().withNewSpec().withNodeName(node).endSpec()
+        .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus().build();
+  }
+
+  StatefulSet workers(int g) {
+    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-" + g).addToLabels(Labels.LEADER_UID, "uid-" + g)
+        .endMetadata().build();
+  }
+
+  DeepSeekDeploymentStatus build(List<Pod> pods, List<StatefulSet> sets, DeepSeekDeploymentStatus previous, String now) {
+    return StatusBuilder.build(DeploymentModel.of(d), rev, new StatusBuilder.Observed(pods, sets), List.of(), previous, now);
+  }
+
+  @Test
+  void aGroupIsReadyWhenEveryPodIsAndTheWorkersAreItsLeaders() {
+    DeepSeekDeploymentStatus s = build(List.of(leader(0, true, "gpu-0"), worker(0, true, "gpu-1")), List.of(workers(0)), null, T0);
+    assertThat(s.readyReplicas).isEqualTo(1);
+    assertThat(s.ready).isEqualTo("1/1");
+    assertThat(s.groups).singleElement().satisfies(g -> {
+      assertThat(g.nodes).containsExactly("gpu-0", "gpu-1");
+      assertThat(g.ready).isTrue();
+      assertThat(g.leader).isEqualTo("deepseek-r1-0");
+    });
+    assertThat(s.endpoint).isEqualTo("http://deepseek-r1.ai.svc:8000/v1");
+    assertThat(s.selector).isEqualTo("serving.deepseek-operator.io/deployment=deepseek-r1,serving.deepseek-operator.io/role=leader");
+    assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("Ready");
+    assertThat(Conditions.find(s.conditions, "Progressing").getStatus()).isEqualTo("False");
+  }
+
+  @Test
+  void workersMadeForAnotherLeaderDoNotCount() {
+    StatefulSet old = new StatefulSetBuilder(workers(0)).editMetadata().addToLabels(Labels.LEADER_UID, "previous-leader").endMetadata().build();
+    DeepSeekDeploymentStatus s = build(List.of(leader(0, true, "gpu-0"), worker(0, true, "gpu-1")), List.of(old), null, T0);
+    assertThat(s.readyReplicas).isZero();
+    assertThat(s.groups.get(0).message).contains("creating the workers");
+  }
+
+  @Test
+  void anUnschedulablePodIsNamedInDegraded() {
+    Pod pending = new PodBuilder(worker(0, false, null)).editStatus().addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withMessage("0/6 nodes are available: 6 Insufficient nvidia.com/gpu.").endCondition().endStatus().build();
+    DeepSeekDeploymentStatus s = build(List.of(leader(0, true, "gpu-0"), pending), List.of(workers(0)), null, T0);
+    assertThat(Conditions.find(s.conditions, "Degraded").getMessage())
+        .isEqualTo("group 0: worker pod deepseek-r1-0-1 cannot be scheduled: 0/6 nodes are available: 6 Insufficient nvidia.com/gpu.");
+    assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("Unschedulable");
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenTheStatusFlips() {
+    DeepSeekDeploymentStatus first = build(List.of(leader(0, false, "gpu-0")), List.of(), null, T0);
+    DeepSeekDeploymentStatus second = build(List.of(leader(0, false, "gpu-0"), worker(0, false, "gpu-1")), List.of(workers(0)), first, T1);
+    assertThat(Conditions.find(second.conditions, "Ready").getLastTransitionTime()).isEqualTo(T0);
+    DeepSeekDeploymentStatus third = build(List.of(leader(0, true, "gpu-0"), worker(0, true, "gpu-1")), List.of(workers(0)), second, T1);
+    assertThat(Conditions.find(third.conditions, "Ready").getLastTransitionTime()).isEqualTo(T1);
+  }
+
+  @Test
+  void scalingIsProgressing() {
+    d.getSpec().replicas = 2;
+    DeepSeekDeploymentStatus s = build(List.of(leader(0, true, "gpu-0"), worker(0, true, "gpu-1")), List.of(workers(0)), null, T0);
+    assertThat(s.ready).isEqualTo("1/2");
+    assertThat(Conditions.find(s.conditions, "Progressing").getReason()).isEqualTo("ScalingUp");
+  }
+
+  @Test
+  void anInvalidSpecIsReportedAndSaysNothingChanged() {
+    DeepSeekDeploymentStatus s = StatusBuilder.build(DeploymentModel.of(d), rev, new StatusBuilder.Observed(List.of(), List.of()),
+        List.of("spec.x: bad"), null, T0);
+    assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("InvalidSpec");
+    assertThat(Conditions.find(s.conditions, "Degraded").getMessage()).isEqualTo("The spec is invalid, nothing was changed: spec.x: bad");
+  }
+}
