@@ -1,0 +1,105 @@
+package io.deepseek.operator.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.ModelSource;
+import io.deepseek.operator.testing.ApiServer;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** What the API server itself refuses, with the message the user sees from kubectl apply. */
+class CrdValidationTest {
+  static KubernetesClient client;
+  static String ns;
+
+  @BeforeAll
+  static void setUp() {
+    client = ApiServer.client();
+    ns = ApiServer.newNamespace("crd");
+  }
+
+  static DeepSeekDeployment s4(String name, Consumer<DeepSeekDeployment> change) {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getMetadata().setName(name);
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    d.getMetadata().setGeneration(null);
+    change.accept(d);
+    return d;
+  }
+
+  static void assertRejected(DeepSeekDeployment d, String... messageParts) {
+    assertThatThrownBy(() -> client.resource(d).create())
+        .isInstanceOf(KubernetesClientException.class)
+        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(422))
+        .hasMessageContainingAll(messageParts);
+  }
+
+  @Test
+  void theExamplesAreAcceptedAndDefaulted() {
+    DeepSeekDeployment created = client.resource(s4("valid", d -> {
+      d.getSpec().replicas = null;
+      d.getSpec().network.distInitPort = null;
+      d.getSpec().service = null;
+      d.getSpec().startup = null;
+    })).create();
+    assertThat(created.getSpec().replicas).isEqualTo(1);
+    assertThat(created.getSpec().network.distInitPort).isEqualTo(20000);
+    assertThat(created.getSpec().service.port).isEqualTo(8000);
+    assertThat(created.getSpec().startup.timeout).isEqualTo("60m");
+    assertThat(created.getSpec().engine.type.name()).isEqualTo("SGLang");
+    DeepSeekDeployment v3 = Fixtures.example("deepseek-v3-sglang-2x8-h200.yaml");
+    v3.getMetadata().setNamespace(ns);
+    v3.getMetadata().setUid(null);
+    assertThat(client.resource(v3).create().getSpec().engine.port).isEqualTo(40000);
+  }
+
+  @Test
+  void tensorParallelMustCoverTheGroup() {
+    assertRejected(s4("tp", d -> d.getSpec().parallelism.tensor = 8),
+        "spec.parallelism.tensor", "parallelism.tensor x parallelism.pipeline must equal parallelism.nodes x accelerator.perNode");
+  }
+
+  @Test
+  void sglangDataParallelNeedsDpAttention() {
+    assertRejected(s4("dp", d -> d.getSpec().parallelism.data = 2), "spec.parallelism.data", "set engine.dataParallelAttention: true");
+  }
+
+  @Test
+  void exactlyOneModelSource() {
+    assertRejected(s4("src", d -> {
+      d.getSpec().model.source.persistentVolumeClaim = new ModelSource.PvcSource();
+      d.getSpec().model.source.persistentVolumeClaim.claimName = "models";
+    }), "model.source must set exactly one of hostPath or persistentVolumeClaim");
+  }
+
+  @Test
+  void requiredFieldsAndRanges() {
+    assertRejected(s4("req", d -> d.getSpec().engine.image = null), "spec.engine.image: Required value");
+    assertRejected(s4("neg", d -> d.getSpec().replicas = -1), "spec.replicas", "greater than or equal to 0");
+    assertRejected(s4("rel", d -> d.getSpec().model.source.hostPath = "data/models"), "spec.model.source.hostPath");
+    assertRejected(s4("dur", d -> d.getSpec().startup.timeout = "1 hour"), "spec.startup.timeout");
+  }
+
+  @Test
+  void unknownEnumValuesAreListed() {
+    DeepSeekDeployment d = s4("product", x -> {});
+    String json = client.getKubernetesSerialization().asJson(d).replace("\"H100-80GB\"", "\"H100\"");
+    GenericKubernetesResource raw = client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
+    assertThatThrownBy(() -> client.resource(raw).create())
+        .hasMessageContaining("Unsupported value: \"H100\"").hasMessageContaining("\"H100-80GB\"");
+  }
+
+  @Test
+  void namesMustFitTheObjectsTheyName() {
+    assertRejected(s4("r1.model", d -> {}), "metadata.name must be a DNS label of at most 40 characters");
+    assertRejected(s4("a234567890123456789012345678901234567890x", d -> {}), "at most 40 characters");
+  }
+}

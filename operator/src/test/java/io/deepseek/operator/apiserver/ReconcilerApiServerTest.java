@@ -1,0 +1,181 @@
+package io.deepseek.operator.apiserver;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.config.OperatorConfig;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
+import io.deepseek.operator.status.Conditions;
+import io.deepseek.operator.testing.ApiServer;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler against a real API server (real admission, SSA, status and scale subresources). There is no
+ * controller-manager here, so the test stands in for the StatefulSet controller and kubelet: it creates the pods the
+ * StatefulSets ask for and marks them Ready.
+ */
+class ReconcilerApiServerTest {
+  static KubernetesClient client;
+  static Operator operator;
+  static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
+
+  @BeforeAll
+  static void startOperator() {
+    client = ApiServer.client();
+    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+    operator.register(new DeepSeekDeploymentReconciler(new OperatorConfig() {
+      @Override
+      public Duration notReadyRequeue() {
+        return Duration.ofSeconds(2);
+      }
+
+      @Override
+      public Duration workerWaitInterval() {
+        return Duration.ofSeconds(5);
+      }
+    }, METERS));
+    operator.start();
+  }
+
+  @AfterAll
+  static void stopOperator() {
+    operator.stop();
+  }
+
+  static DeepSeekDeployment create(String ns) {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    d.getMetadata().setGeneration(null);
+    return client.resource(d).create();
+  }
+
+  static StatefulSet sts(String ns, String name) {
+    return client.apps().statefulSets().inNamespace(ns).withName(name).get();
+  }
+
+  /** What the StatefulSet controller and kubelet would do: a pod from the template, scheduled, running, Ready. */
+  static Pod runPod(StatefulSet set, String name, int ordinal, String ip, String node) {
+    PodTemplateSpec t = set.getSpec().getTemplate();
+    Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace(set.getMetadata().getNamespace())
+        .withLabels(t.getMetadata().getLabels()).addToLabels(Labels.POD_INDEX, Integer.toString(ordinal)).endMetadata()
+        .withSpec(t.getSpec()).editSpec().withNodeName(node).endSpec().build()).create();
+    pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP(ip)
+        .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).build());
+    return client.resource(pod).updateStatus();
+  }
+
+  static double writes() {
+    return METERS.find("deepseek.operator.api.writes").counters().stream().mapToDouble(c -> c.count()).sum();
+  }
+
+  static Condition condition(String ns, String name, String type) {
+    DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).get();
+    return d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, type);
+  }
+
+  @Test
+  void createsTheGroupReportsReadyScalesAndWritesNothingWhenNothingChanged() {
+    String ns = ApiServer.newNamespace("rec");
+    DeepSeekDeployment d = create(ns);
+
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-r1") != null);
+    StatefulSet leaders = sts(ns, "deepseek-r1");
+    assertThat(leaders.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(d.getMetadata().getUid()));
+    assertThat(leaders.getMetadata().getManagedFields()).anySatisfy(f -> assertThat(f.getManager()).isEqualTo("deepseek-operator"));
+    assertThat(client.services().inNamespace(ns).withName("deepseek-r1-pods").get().getSpec().getPublishNotReadyAddresses()).isTrue();
+    assertThat(client.services().inNamespace(ns).withName("deepseek-r1").get().getSpec().getSelector())
+        .containsEntry(Labels.ROLE, Labels.ROLE_LEADER);
+
+    Pod leader = runPod(leaders, "deepseek-r1-0", 0, "10.1.0.5", "gpu-0");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-r1-0") != null);
+    StatefulSet workers = sts(ns, "deepseek-r1-0");
+    assertThat(workers.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(leader.getMetadata().getUid()));
+    assertThat(workers.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(workers.getSpec().getOrdinals().getStart()).isEqualTo(1);
+    Map<String, String> env = workers.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getValue() != null).collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    assertThat(env).containsEntry("DS_LEADER_IP", "10.1.0.5").containsEntry("DS_GROUP_INDEX", "0")
+        .containsEntry("DS_LEADER_ADDRESS", "deepseek-r1-0.deepseek-r1-pods." + ns + ".svc");
+
+    runPod(workers, "deepseek-r1-0-1", 1, "10.1.0.6", "gpu-1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-r1", "Ready") != null
+        && "True".equals(condition(ns, "deepseek-r1", "Ready").getStatus()));
+    DeepSeekDeployment ready = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").get();
+    assertThat(ready.getStatus().readyReplicas).isEqualTo(1);
+    assertThat(ready.getStatus().groups.get(0).nodes).containsExactly("gpu-0", "gpu-1");
+    assertThat(ready.getStatus().endpoint).isEqualTo("http://deepseek-r1." + ns + ".svc:8000/v1");
+    assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
+    assertThat(ready.getSpec().engine.image).as("the status patch leaves the spec alone").isEqualTo("lmsysorg/sglang:v0.5.18");
+
+    // A reconcile that finds everything as it should be writes nothing.
+    List<String> versions = resourceVersions(ns);
+    double before = writes();
+    client.pods().inNamespace(ns).withName("deepseek-r1-0").edit(p -> { p.getMetadata().getLabels().put("touched", "1"); return p; });
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    assertThat(writes()).isEqualTo(before);
+    assertThat(resourceVersions(ns)).isEqualTo(versions);
+
+    // The scale subresource: selector of the leader pods, replicas from the spec.
+    Scale scale = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").scale();
+    assertThat(scale.getStatus().getSelector()).isEqualTo("serving.deepseek-operator.io/deployment=deepseek-r1,serving.deepseek-operator.io/role=leader");
+    assertThat(scale.getStatus().getReplicas()).isEqualTo(1);
+    client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").scale(2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-r1").getSpec().getReplicas() == 2);
+    assertThat(condition(ns, "deepseek-r1", "Progressing").getReason()).isIn("ScalingUp", "GroupsStarting");
+  }
+
+  @Test
+  void aSpecOnlyTheOperatorCanJudgeIsReportedAndNothingIsCreated() {
+    String ns = ApiServer.newNamespace("inv");
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    d.getSpec().engine.extraArgs = List.of("--tp-size", "8");
+    client.resource(d).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-r1", "Degraded") != null);
+    Condition degraded = condition(ns, "deepseek-r1", "Degraded");
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo("InvalidSpec");
+    assertThat(degraded.getMessage()).contains("--tp-size is generated by the operator from spec.parallelism.tensor");
+    assertThat(condition(ns, "deepseek-r1", "Ready").getReason()).isEqualTo("InvalidSpec");
+    await().atMost(Duration.ofSeconds(10)).until(() -> !client.v1().events().inNamespace(ns).list().getItems().isEmpty());
+    assertThat(client.v1().events().inNamespace(ns).list().getItems()).anySatisfy(e -> {
+      assertThat(e.getType()).isEqualTo("Warning");
+      assertThat(e.getReason()).isEqualTo("InvalidSpec");
+      assertThat(e.getInvolvedObject().getName()).isEqualTo("deepseek-r1");
+    });
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+  }
+
+  static List<String> resourceVersions(String ns) {
+    return java.util.stream.Stream.concat(
+            client.apps().statefulSets().inNamespace(ns).list().getItems().stream(),
+            client.services().inNamespace(ns).list().getItems().stream())
+        .map(HasMetadata::getMetadata).map(m -> m.getName() + "@" + m.getResourceVersion()).sorted().toList();
+  }
+}
