@@ -2,12 +2,14 @@
 # Starts a local Kubernetes control plane on loopback, with TLS and RBAC, built from Go modules (hack/build-binaries.sh):
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, plus simulated GPU/NPU nodes (hack/cluster/nodes.sh).
 # Idempotent: if the cluster already answers, it only prints how to use it. State lives in $CLUSTER_DIR.
-# Ports (override with env): apiserver DSO_APISERVER_PORT=16443, etcd 12379/12380, controller-manager 20257,
-# scheduler 20259, kwok 20247.
+# Ports: apiserver 16443, etcd 12379-12381, controller-manager 20257, scheduler 20259, kwok 20247, each plus
+# DSO_PORT_OFFSET (default 0), so a second cluster (the end-to-end tests use DSO_PORT_OFFSET=100) can run beside this one.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-APISERVER_PORT=${DSO_APISERVER_PORT:-16443}
+OFF=${DSO_PORT_OFFSET:-0}
+APISERVER_PORT=$((16443 + OFF)); ETCD_CLIENT=$((12379 + OFF)); ETCD_PEER=$((12380 + OFF)); ETCD_METRICS=$((12381 + OFF))
+KCM_PORT=$((20257 + OFF)); SCHED_PORT=$((20259 + OFF)); KWOK_PORT=$((20247 + OFF))
 RUN=$CLUSTER_DIR; PKI=$RUN/pki; B=$K8S_BIN_DIR
 KUBECONFIG_FILE=$RUN/admin.kubeconfig
 kubectl() { "$B/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
@@ -75,13 +77,13 @@ wait_for() { # what seconds command...
   done
 }
 
-bg etcd "$B/etcd" --name=node0 --data-dir="$RUN/etcd" --listen-client-urls=http://127.0.0.1:12379 \
-  --advertise-client-urls=http://127.0.0.1:12379 --listen-peer-urls=http://127.0.0.1:12380 \
-  --initial-advertise-peer-urls=http://127.0.0.1:12380 --initial-cluster=node0=http://127.0.0.1:12380 \
-  --listen-metrics-urls=http://127.0.0.1:12381 --quota-backend-bytes=4294967296 --unsafe-no-fsync=true --log-level=warn
-wait_for etcd 30 curl -fsS http://127.0.0.1:12379/health
+bg etcd "$B/etcd" --name=node0 --data-dir="$RUN/etcd" --listen-client-urls=http://127.0.0.1:$ETCD_CLIENT \
+  --advertise-client-urls=http://127.0.0.1:$ETCD_CLIENT --listen-peer-urls=http://127.0.0.1:$ETCD_PEER \
+  --initial-advertise-peer-urls=http://127.0.0.1:$ETCD_PEER --initial-cluster=node0=http://127.0.0.1:$ETCD_PEER \
+  --listen-metrics-urls=http://127.0.0.1:$ETCD_METRICS --quota-backend-bytes=4294967296 --unsafe-no-fsync=true --log-level=warn
+wait_for etcd 30 curl -fsS http://127.0.0.1:$ETCD_CLIENT/health
 
-bg apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:12379 --bind-address=127.0.0.1 \
+bg apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:$ETCD_CLIENT --bind-address=127.0.0.1 \
   --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --secure-port="$APISERVER_PORT" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-account-key-file="$PKI/sa.pub" \
@@ -91,14 +93,14 @@ wait_for kube-apiserver 120 apiserver_ready
 
 bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeconfig" \
   --authentication-kubeconfig="$RUN/kcm.kubeconfig" --authorization-kubeconfig="$RUN/kcm.kubeconfig" \
-  --bind-address=127.0.0.1 --secure-port=20257 --leader-elect=false --use-service-account-credentials=true \
+  --bind-address=127.0.0.1 --secure-port=$KCM_PORT --leader-elect=false --use-service-account-credentials=true \
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
   --service-cluster-ip-range=10.96.0.0/16 --kube-api-qps=100 --kube-api-burst=200
 printf 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nclientConnection: {kubeconfig: %s, qps: 100, burst: 200}\nleaderElection: {leaderElect: false}\n' \
   "$RUN/sched.kubeconfig" > "$RUN/scheduler.yaml"
 bg scheduler "$B/kube-scheduler" --config="$RUN/scheduler.yaml" --authentication-kubeconfig="$RUN/sched.kubeconfig" \
-  --authorization-kubeconfig="$RUN/sched.kubeconfig" --bind-address=127.0.0.1 --secure-port=20259
+  --authorization-kubeconfig="$RUN/sched.kubeconfig" --bind-address=127.0.0.1 --secure-port=$SCHED_PORT
 
 # kwok: the fast stages (nodes Ready at once, scheduled pods Running and Ready, deletions finished) plus lease heartbeats.
 S=$B/kwok-stages
@@ -110,7 +112,7 @@ S=$B/kwok-stages
 bg kwok "$B/kwok" --kubeconfig="$RUN/kwok.kubeconfig" --config="$RUN/kwok.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
   --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-lease-duration-seconds=40 \
-  --node-port=20247 --server-address=127.0.0.1:20247 \
+  --node-port=$KWOK_PORT --server-address=127.0.0.1:$KWOK_PORT \
   --tls-cert-file="$PKI/kwok.crt" --tls-private-key-file="$PKI/kwok.key"
 
 bash "$HACK_DIR/cluster/nodes.sh" | kubectl create -f - >/dev/null

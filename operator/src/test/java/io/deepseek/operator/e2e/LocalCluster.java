@@ -1,0 +1,226 @@
+package io.deepseek.operator.e2e;
+
+import io.deepseek.operator.testing.ProjectPaths;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * The end-to-end environment, once per test JVM: a local cluster of its own (hack/cluster-up.sh with a separate state
+ * directory and DSO_PORT_OFFSET=100, so it never meets a cluster started by hack/run-local.sh), the committed CRD, and the
+ * packaged operator started as users start it ({@code java -jar quarkus-run.jar} with a KUBECONFIG). Everything is
+ * stopped when the JVM ends.
+ */
+public final class LocalCluster implements BeforeAllCallback {
+  public static final String IT_LABEL = "deepseek-operator-it";
+  private static LocalCluster instance;
+
+  final Path root = ProjectPaths.root();
+  final Map<String, String> clusterEnv = Map.of("DSO_CLUSTER_DIR", cacheDir().resolve("cluster-it").toString(), "DSO_PORT_OFFSET", "100");
+  Path kubeconfig;
+  Path kubectl;
+  KubernetesClient client;
+  Process operator;
+  int operatorPort;
+  Path operatorLog;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    start();
+  }
+
+  static synchronized LocalCluster get() {
+    if (instance == null) {
+      instance = new LocalCluster();
+      instance.start();
+    }
+    return instance;
+  }
+
+  private synchronized void start() {
+    if (client != null) {
+      return;
+    }
+    instance = this;
+    long t0 = System.nanoTime();
+    Run up = run(List.of("bash", root.resolve("hack/cluster-up.sh").toString()), Duration.ofMinutes(60));
+    if (up.code != 0) {
+      throw new IllegalStateException("hack/cluster-up.sh failed:\n" + up.output);
+    }
+    String[] lines = up.output.strip().split("\n");
+    kubeconfig = Path.of(lines[lines.length - 1].trim());
+    kubectl = Path.of(run(List.of("bash", "-c", "source '" + root.resolve("hack/lib.sh") + "' && echo \"$K8S_BIN_DIR/kubectl\""),
+        Duration.ofSeconds(30)).output.strip());
+    System.out.printf("[e2e] local cluster ready in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, kubeconfig);
+    client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
+    kubectlOrFail("apply", "--server-side", "-f", root.resolve("crds").toString());
+    kubectlOrFail("wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io", "--timeout=60s");
+    // Namespaces left by an interrupted earlier run would hold simulated GPUs.
+    kubectl("delete", "namespace", "-l", IT_LABEL + "=true", "--wait=true", "--timeout=120s");
+    startOperator();
+    Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+  }
+
+  private void startOperator() {
+    String jar = System.getProperty("operator.jar", root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString());
+    if (!Files.exists(Path.of(jar))) {
+      throw new IllegalStateException(jar + " is missing: run ./mvnw package (the end-to-end tests run after packaging)");
+    }
+    operatorPort = freePort();
+    operatorLog = root.resolve("operator/target/operator-e2e.log");
+    ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar).redirectErrorStream(true)
+        .redirectOutput(operatorLog.toFile());
+    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(operatorPort));
+    try {
+      long t0 = System.nanoTime();
+      operator = pb.start();
+      HttpClient http = HttpClient.newHttpClient();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (true) {
+        if (!operator.isAlive()) {
+          throw new IllegalStateException("the operator exited:\n" + read(operatorLog));
+        }
+        try {
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready"))
+              .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+          if (r.statusCode() == 200) {
+            break;
+          }
+        } catch (IOException notYet) {
+          // not listening yet
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("the operator did not become ready in 90 s:\n" + read(operatorLog));
+        }
+        Thread.sleep(250);
+      }
+      System.out.printf("[e2e] operator ready in %.1f s (pid %d, log %s)%n", (System.nanoTime() - t0) / 1e9, operator.pid(), operatorLog);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Resident memory of the operator process, from /proc (Linux). */
+  long operatorRssKb() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + operator.pid() + "/status"))) {
+        if (line.startsWith("VmRSS:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", ""));
+        }
+      }
+    } catch (IOException e) {
+      return -1;
+    }
+    return -1;
+  }
+
+  String operatorMetrics() {
+    try {
+      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operatorPort + "/q/metrics")).build(),
+          HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void stop() {
+    if (operator != null && operator.isAlive()) {
+      System.out.printf("[e2e] operator resident memory at the end: %d MiB%n", operatorRssKb() / 1024);
+      operator.destroy();
+      try {
+        operator.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      operator.destroyForcibly();
+    }
+    if (client != null) {
+      client.close();
+    }
+    run(List.of("bash", root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(1));
+  }
+
+  record Run(int code, String output) {}
+
+  Run kubectl(String... args) {
+    List<String> cmd = new ArrayList<>(List.of(kubectl.toString(), "--kubeconfig", kubeconfig.toString()));
+    cmd.addAll(List.of(args));
+    return run(cmd, Duration.ofMinutes(3));
+  }
+
+  String kubectlOrFail(String... args) {
+    Run r = kubectl(args);
+    if (r.code != 0) {
+      throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed (" + r.code + "):\n" + r.output);
+    }
+    return r.output;
+  }
+
+  Run run(List<String> cmd, Duration timeout) {
+    try {
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).directory(root.toFile());
+      pb.environment().putAll(clusterEnv);
+      Process p = pb.start();
+      byte[] out = p.getInputStream().readAllBytes();
+      if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("timed out: " + String.join(" ", cmd));
+      }
+      return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path cacheDir() {
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    String override = System.getenv("DSO_CACHE_DIR");
+    if (override != null) {
+      return Path.of(override);
+    }
+    return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("deepseek-operator");
+  }
+
+  private static String read(Path p) {
+    try {
+      return Files.readString(p);
+    } catch (IOException e) {
+      return "(cannot read " + p + ": " + e.getMessage() + ")";
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket s = new ServerSocket(0)) {
+      return s.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
