@@ -41,24 +41,22 @@ public final class LocalCluster implements BeforeAllCallback {
   int operatorPort;
   Path operatorLog;
 
+  /** JUnit makes one extension instance per test class; they all share the JVM's single environment. */
   @Override
   public void beforeAll(ExtensionContext context) {
-    start();
+    get();
   }
 
   static synchronized LocalCluster get() {
     if (instance == null) {
-      instance = new LocalCluster();
-      instance.start();
+      LocalCluster started = new LocalCluster();
+      started.start();
+      instance = started;
     }
     return instance;
   }
 
   private synchronized void start() {
-    if (client != null) {
-      return;
-    }
-    instance = this;
     long t0 = System.nanoTime();
     Run up = run(List.of("bash", root.resolve("hack/cluster-up.sh").toString()), Duration.ofMinutes(60));
     if (up.code != 0) {
