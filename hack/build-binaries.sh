@@ -42,24 +42,25 @@ build_k8s() {
       k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
 }
 
-build_etcd() {
-  local mod="$HACK_DIR/tools/etcd"
-  if ! grep -q "go.etcd.io/etcd/server/v3 $ETCD_VERSION" "$mod/go.mod" 2>/dev/null; then
-    log "generating hack/tools/etcd/go.mod for $ETCD_VERSION"
-    printf 'module local.build/etcdtools\n\ngo 1.24.0\n' > "$mod/go.mod"; rm -f "$mod/go.sum"
-    (cd "$mod" && go get -tool "go.etcd.io/etcd/server/v3@$ETCD_VERSION" && go mod tidy)
+# Generates hack/tools/<dir>/go.mod with one tool, unless it already pins that version (the committed files do).
+tool_module() { # dir module version tool-package go-version
+  local mod="$HACK_DIR/tools/$1"
+  if ! grep -q "$2 $3" "$mod/go.mod" 2>/dev/null; then
+    log "generating hack/tools/$1/go.mod for $2 $3"
+    printf 'module local.build/%stools\n\ngo %s\n' "$1" "$5" > "$mod/go.mod"; rm -f "$mod/go.sum"
+    (cd "$mod" && go get -tool "$4@$3" && go mod tidy)
   fi
+}
+
+build_etcd() {
+  tool_module etcd go.etcd.io/etcd/server/v3 "$ETCD_VERSION" go.etcd.io/etcd/server/v3 1.24.0
   log "building etcd $ETCD_VERSION"
-  (cd "$mod" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/etcd" go.etcd.io/etcd/server/v3)
+  (cd "$HACK_DIR/tools/etcd" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/etcd" go.etcd.io/etcd/server/v3)
 }
 
 build_kwok() {
   local mod="$HACK_DIR/tools/kwok"
-  if ! grep -q "sigs.k8s.io/kwok $KWOK_VERSION" "$mod/go.mod" 2>/dev/null; then
-    log "generating hack/tools/kwok/go.mod for $KWOK_VERSION"
-    printf 'module local.build/kwoktools\n\ngo 1.26.0\n' > "$mod/go.mod"; rm -f "$mod/go.sum"
-    (cd "$mod" && go get -tool "sigs.k8s.io/kwok/cmd/kwok@$KWOK_VERSION" && go mod tidy)
-  fi
+  tool_module kwok sigs.k8s.io/kwok "$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok 1.26.0
   log "building kwok $KWOK_VERSION"
   (cd "$mod" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/kwok" sigs.k8s.io/kwok/cmd/kwok)
   # kwok v0.8.0 has no built-in stages; they ship in the module zip.
