@@ -2,7 +2,9 @@ package io.deepseek.operator.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 import java.time.Duration;
+import java.util.List;
 
 /** Operator-level settings (application.properties or env, e.g. DEEPSEEK_OPERATOR_RESYNC_INTERVAL=2m). */
 @ConfigMapping(prefix = "deepseek.operator")
@@ -11,7 +13,12 @@ public interface OperatorConfig {
   @WithDefault("30s")
   Duration notReadyRequeue();
 
-  /** Polling interval of a worker waiting for its leader's rendezvous port. */
-  @WithDefault("5s")
-  Duration workerWaitInterval();
+  /**
+   * Node directories DeepSeekDeployments may mount as model hostPath (and under which only): secure by default, system
+   * directories are refused whatever this says unless a prefix inside one is listed explicitly.
+   * Env: DEEPSEEK_OPERATOR_HOST_PATH_ALLOWED_PREFIXES=/data,/mnt,/models
+   */
+  @WithName("host-path.allowed-prefixes")
+  @WithDefault("/data,/mnt,/models")
+  List<String> hostPathAllowedPrefixes();
 }

@@ -23,7 +23,6 @@ import java.util.regex.Pattern;
  */
 public final class DeploymentModel {
   public static final String MODELS_ROOT = "/models";
-  public static final int SGLANG_DEFAULT_PORT = 30000;
   public static final int DEFAULT_DIST_INIT_PORT = 20000;
   public static final int DEFAULT_SERVICE_PORT = 8000;
   public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(60);
@@ -69,7 +68,11 @@ public final class DeploymentModel {
     if (engine().port != null) {
       return engine().port;
     }
-    return SGLANG_DEFAULT_PORT;
+    return io.deepseek.operator.engine.Engines.forType(engineType()).defaultPort();
+  }
+
+  public boolean sglang() {
+    return engineType() == EngineType.SGLang;
   }
 
   public String modelName() {
@@ -107,11 +110,19 @@ public final class DeploymentModel {
     return accelerator().perNode == null ? 1 : accelerator().perNode;
   }
 
+  public io.deepseek.operator.api.v1alpha1.AcceleratorType acceleratorType() {
+    return accelerator().type == null ? io.deepseek.operator.api.v1alpha1.AcceleratorType.NvidiaGPU : accelerator().type;
+  }
+
+  public boolean ascend() {
+    return acceleratorType() == io.deepseek.operator.api.v1alpha1.AcceleratorType.AscendNPU;
+  }
+
   public String acceleratorResource() {
     if (accelerator().resourceName != null) {
       return accelerator().resourceName;
     }
-    return "nvidia.com/gpu";
+    return ascend() ? "huawei.com/Ascend910" : "nvidia.com/gpu";
   }
 
   public AcceleratorProduct product() {
@@ -131,8 +142,18 @@ public final class DeploymentModel {
     return parallelism().nodes == null ? 1 : parallelism().nodes;
   }
 
+  /**
+   * SGLang: 1. vLLM: 1 with data parallelism, otherwise what the tensor size leaves of the group (tensor parallel inside a
+   * node, pipeline across nodes, as vLLM recommends).
+   */
   public int pipeline() {
-    return parallelism().pipeline == null ? 1 : parallelism().pipeline;
+    if (parallelism().pipeline != null) {
+      return parallelism().pipeline;
+    }
+    if (sglang() || data() > 1) {
+      return 1;
+    }
+    return Math.max(1, groupDevices() / Math.max(1, tensor()));
   }
 
   public int data() {
@@ -144,12 +165,32 @@ public final class DeploymentModel {
     return nodes() * perNode();
   }
 
-  /** Tensor-parallel size over the whole group: every device of the group holds a shard unless pipelined. */
+  /** vLLM data-parallel ranks per node (--data-parallel-size-local). */
+  public int dataLocal() {
+    if (parallelism().dataLocal != null) {
+      return parallelism().dataLocal;
+    }
+    return Math.max(1, data() / nodes());
+  }
+
+  /**
+   * SGLang: over the whole group, every device holds a shard unless pipelined. vLLM: per engine, the devices of a node
+   * divided among its data-parallel ranks (or the group's devices over the pipeline stages when those are set).
+   */
   public int tensor() {
     if (parallelism().tensor != null) {
       return parallelism().tensor;
     }
-    return Math.max(1, groupDevices() / pipeline());
+    if (sglang()) {
+      return Math.max(1, groupDevices() / pipeline());
+    }
+    if (data() > 1) {
+      return Math.max(1, perNode() / dataLocal());
+    }
+    if (parallelism().pipeline != null) {
+      return Math.max(1, groupDevices() / parallelism().pipeline);
+    }
+    return perNode();
   }
 
   public boolean multiNode() {

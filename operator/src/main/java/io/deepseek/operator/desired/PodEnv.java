@@ -60,7 +60,9 @@ public final class PodEnv {
   public static List<EnvVar> network(DeploymentModel m) {
     Map<String, String> env = new LinkedHashMap<>();
     if (m.networkInterface() != null) {
-      env.put("NCCL_SOCKET_IFNAME", m.networkInterface());
+      if (!m.ascend()) {
+        env.put("NCCL_SOCKET_IFNAME", m.networkInterface());
+      }
       env.put("GLOO_SOCKET_IFNAME", m.networkInterface());
     }
     NetworkSpec.RdmaSpec rdma = m.rdma();
@@ -87,7 +89,7 @@ public final class PodEnv {
     return new ArrayList<>(byName.values());
   }
 
-  static EnvVar value(String name, String value) {
+  public static EnvVar value(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 

@@ -50,17 +50,10 @@ public final class PodTemplates {
     labels.put(Labels.RANK, "0");
     List<EnvVar> env = env(m, engine, PodEnv.leader(m));
     List<ContainerPort> ports = new ArrayList<>(List.of(port("http", m.enginePort())));
-    if (m.multiNode()) {
-      ports.add(port("dist-init", m.distInitPort()));
-      if (Boolean.TRUE.equals(m.engine().dataParallelAttention)) {
-        // SGLang binds ZeroMQ on dist-init-port+1..+6 on the leader; declared so hostNetwork pods never collide on a node.
-        for (int i = 1; i <= 6; i++) {
-          ports.add(port("zmq-" + i, m.distInitPort() + i));
-        }
-      }
-    }
+    engine.leaderRendezvousPorts(m).forEach((name, number) -> ports.add(port(name, number)));
     Affinity affinity = affinity(m, exclusive(m) == null ? null : leaderExclusivity(m));
-    return template(m, labels, engine.entrypoint(), engine.flags(m, true), env, ports, affinity, true);
+    EngineCommand.Launch launch = engine.leader(m);
+    return template(m, labels, launch.command(), launch.args(), env, ports, affinity, true);
   }
 
   public static PodTemplateSpec worker(DeploymentModel m, String revision, int group, String leaderIp) {
@@ -68,23 +61,26 @@ public final class PodTemplates {
     Map<String, String> labels = podLabels(m, revision, Labels.ROLE_WORKER);
     labels.put(Labels.GROUP_INDEX, Integer.toString(group));
     List<EnvVar> env = env(m, engine, PodEnv.worker(m, group, leaderIp));
-    List<String> command = List.of("/bin/sh", "-c", waitForLeaderScript(m), "wait-for-leader");
-    List<String> args = new ArrayList<>(engine.entrypoint());
-    args.addAll(engine.flags(m, false));
+    EngineCommand.Launch launch = engine.worker(m);
+    List<String> command = List.of("/bin/sh", "-c", waitForLeaderScript(m, engine.workerComputedArgs(m)), "wait-for-leader");
+    List<String> args = new ArrayList<>(launch.command());
+    args.addAll(launch.args());
+    List<ContainerPort> ports = engine.workersServeHealth() ? List.of(port("http", m.enginePort())) : List.of();
     Affinity affinity = affinity(m, exclusive(m) == null ? null : workerExclusivity(m, group));
-    return template(m, labels, command, args, env, List.of(port("http", m.enginePort())), affinity, false);
+    return template(m, labels, command, args, env, ports, affinity, false);
   }
 
   /**
    * A worker started before its leader's rendezvous port answers would fail and crash-loop; instead it waits, then
    * execs the engine (its arguments follow the script as "$@", so they stay one list item each).
    */
-  static String waitForLeaderScript(DeploymentModel m) {
+  static String waitForLeaderScript(DeploymentModel m, List<String> computedArgs) {
     int seconds = 5;
     return "until python3 -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close()'"
         + " \"$" + PodEnv.LEADER_IP + "\" " + m.distInitPort() + " 2>/dev/null; do"
         + " echo \"rank $" + PodEnv.NODE_RANK + ": waiting for leader $" + PodEnv.LEADER_ADDRESS + " ($" + PodEnv.LEADER_IP
-        + ":" + m.distInitPort() + ")\"; sleep " + seconds + "; done; exec \"$@\"";
+        + ":" + m.distInitPort() + ")\"; sleep " + seconds + "; done; exec \"$@\""
+        + (computedArgs.isEmpty() ? "" : " " + String.join(" ", computedArgs));
   }
 
   private static Map<String, String> podLabels(DeploymentModel m, String revision, String role) {
@@ -129,9 +125,10 @@ public final class PodTemplates {
         .withEnv(env)
         .withPorts(ports)
         .withNewResources().withRequests(resources).withLimits(resources).endResources()
-        .withVolumeMounts(volumeMounts(m))
-        .withStartupProbe(startupProbe(m, engine));
-    container.withReadinessProbe(httpProbe(engine, 15, 3));
+        .withVolumeMounts(volumeMounts(m));
+    if (leader || engine.workersServeHealth()) {
+      container.withStartupProbe(startupProbe(m, engine)).withReadinessProbe(httpProbe(engine, 15, 3));
+    }
     if (leader) {
       // Only the leader serves requests, so only its liveness says something about the group's health.
       container.withLivenessProbe(httpProbe(engine, 30, 5));
@@ -142,6 +139,7 @@ public final class PodTemplates {
     PodTemplateSpecBuilder b = new PodTemplateSpecBuilder()
         .withNewMetadata().withLabels(labels).withAnnotations(m.podTemplate().annotations).endMetadata()
         .withNewSpec()
+        .withInitContainers(ModelDownload.initContainers(m))
         .withContainers(container.build())
         .withVolumes(volumes(m))
         // Service links would inject e.g. VLLM_PORT=tcp://... for a Service named vllm, which engines misread.
@@ -197,6 +195,11 @@ public final class PodTemplates {
       v.add(new VolumeBuilder().withName(MODEL_VOLUME)
           .withNewPersistentVolumeClaim().withClaimName(src.persistentVolumeClaim.claimName).withReadOnly(true)
           .endPersistentVolumeClaim().build());
+    } else if (ModelDownload.hub(m) != null) {
+      v.add(ModelDownload.cacheVolume(m));
+    }
+    if (m.ascend() && Boolean.TRUE.equals(m.accelerator().hostDriverMounts)) {
+      v.addAll(AscendDriverMounts.volumes());
     }
     return v;
   }
@@ -217,6 +220,12 @@ public final class PodTemplates {
         mounts.add(new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(m.draftMountPath())
             .withSubPath(m.draftPath()).withReadOnly(true).build());
       }
+    } else if (ModelDownload.hub(m) != null) {
+      mounts.add(new VolumeMountBuilder().withName(ModelDownload.CACHE_VOLUME).withMountPath(DeploymentModel.MODELS_ROOT)
+          .withReadOnly(true).build());
+    }
+    if (m.ascend() && Boolean.TRUE.equals(m.accelerator().hostDriverMounts)) {
+      mounts.addAll(AscendDriverMounts.mounts());
     }
     return mounts;
   }
@@ -254,7 +263,7 @@ public final class PodTemplates {
     AffinityBuilder b = user == null ? new AffinityBuilder() : new AffinityBuilder(user);
     if (product != null) {
       NodeSelectorRequirement req = new NodeSelectorRequirementBuilder()
-          .withKey(AcceleratorProduct.NODE_LABEL).withOperator("In").withValues(product.nodeLabelValues()).build();
+          .withKey(product.nodeLabel()).withOperator("In").withValues(product.nodeLabelValues()).build();
       List<NodeSelectorTerm> terms = new ArrayList<>();
       if (user != null && user.getNodeAffinity() != null && user.getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution() != null) {
         // Node selector terms are ORed: the product requirement must hold in each of them.

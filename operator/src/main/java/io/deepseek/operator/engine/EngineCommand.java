@@ -10,21 +10,40 @@ import java.util.Map;
  * come from the DS_* environment through Kubernetes $(VAR) expansion, so {@code kubectl get pod -o yaml} shows the command.
  */
 public interface EngineCommand {
-  /** The program and its leading arguments, e.g. python3 -m sglang.launch_server. */
-  List<String> entrypoint();
+  /** A container's command and arguments. */
+  record Launch(List<String> command, List<String> args) {}
 
-  /** Flags of the engine for a pod of the group (leader or worker), the user's extraArgs last. */
-  List<String> flags(DeploymentModel model, boolean leader);
+  int defaultPort();
+
+  /** The leader: rank 0, serves the API. */
+  Launch leader(DeploymentModel model);
+
+  /** A worker (rank 1..nodes-1); it is started only once the leader's rendezvous port answers. */
+  Launch worker(DeploymentModel model);
+
+  /**
+   * Shell words appended to a worker's command after the wait for its leader, for values Kubernetes cannot compute from
+   * the environment (e.g. vLLM's data-parallel start rank = rank x ranks per node). Already shell-quoted.
+   */
+  default List<String> workerComputedArgs(DeploymentModel model) {
+    return List.of();
+  }
 
   /** Engine-specific environment (before the user's engine.env, which wins). */
   List<EnvVar> env(DeploymentModel model);
 
   /**
-   * Flags the operator generates from typed fields, each with the field a user should set instead; a flag listed with a
-   * null field is always generated. Used to refuse conflicting extraArgs.
+   * Flags the operator generates, each with the field a user should set instead (null: always generated). Used to refuse
+   * conflicting extraArgs.
    */
   Map<String, String> ownedFlags(DeploymentModel model);
 
-  /** HTTP path that answers 200 once the engine serves (on workers: once their shard has loaded). */
+  /** HTTP path that answers 200 once the engine serves. */
   String healthPath();
+
+  /** Whether workers answer {@link #healthPath()} too (SGLang's ranks > 0 do; vLLM's headless workers serve no HTTP). */
+  boolean workersServeHealth();
+
+  /** Ports the leader binds for its workers (named, declared so host-network pods never collide on a node). */
+  Map<String, Integer> leaderRendezvousPorts(DeploymentModel model);
 }

@@ -8,6 +8,7 @@ public final class Engines {
   public static EngineCommand forType(EngineType type) {
     return switch (type) {
       case SGLang -> SGLangCommand.INSTANCE;
+      case VLLM, VLLMAscend -> VLLMCommand.INSTANCE;
     };
   }
 }

@@ -21,13 +21,45 @@ public final class SGLangCommand implements EngineCommand {
 
   private SGLangCommand() {}
 
+  static final List<String> ENTRYPOINT = List.of("python3", "-m", "sglang.launch_server");
+
   @Override
-  public List<String> entrypoint() {
-    return List.of("python3", "-m", "sglang.launch_server");
+  public int defaultPort() {
+    return 30000;
+  }
+
+  /** Every rank runs the same command; its rank comes from $(DS_NODE_RANK). */
+  @Override
+  public Launch leader(DeploymentModel m) {
+    return new Launch(ENTRYPOINT, flags(m));
   }
 
   @Override
-  public List<String> flags(DeploymentModel m, boolean leader) {
+  public Launch worker(DeploymentModel m) {
+    return new Launch(ENTRYPOINT, flags(m));
+  }
+
+  @Override
+  public boolean workersServeHealth() {
+    return true;
+  }
+
+  @Override
+  public Map<String, Integer> leaderRendezvousPorts(DeploymentModel m) {
+    Map<String, Integer> ports = new LinkedHashMap<>();
+    if (m.multiNode()) {
+      ports.put("dist-init", m.distInitPort());
+      if (Boolean.TRUE.equals(m.engine().dataParallelAttention)) {
+        // SGLang binds ZeroMQ on dist-init-port+1..+6 on the leader.
+        for (int i = 1; i <= 6; i++) {
+          ports.put("zmq-" + i, m.distInitPort() + i);
+        }
+      }
+    }
+    return ports;
+  }
+
+  List<String> flags(DeploymentModel m) {
     EngineSpec e = m.engine();
     List<String> a = new ArrayList<>();
     add(a, "--model-path", m.modelMountPath());
@@ -75,6 +107,10 @@ public final class SGLangCommand implements EngineCommand {
     }
     add(a, "--speculative-draft-model-path", m.draftMountPath());
     add(a, "--reasoning-parser", reasoningParser(e.reasoningParser));
+    if (e.apiKeySecretRef != null) {
+      // Expanded by the kubelet from the Secret-backed variable: the key itself never appears in the pod spec.
+      add(a, "--api-key", "$(" + Secrets.API_KEY_ENV + ")");
+    }
     // Metrics on every rank (workers serve theirs on the same port): the basis for dashboards and autoscaling.
     a.add("--enable-metrics");
     if (e.extraArgs != null) {
@@ -94,7 +130,7 @@ public final class SGLangCommand implements EngineCommand {
 
   @Override
   public List<EnvVar> env(DeploymentModel m) {
-    List<EnvVar> env = new ArrayList<>();
+    List<EnvVar> env = new ArrayList<>(Secrets.apiKeyEnv(m, Secrets.API_KEY_ENV));
     if (m.multiNode()) {
       // SGLang advertises this IP to the other ranks; without it a multi-NIC host may pick the wrong one.
       env.add(new EnvVarBuilder().withName("SGLANG_HOST_IP").withValue("$(" + PodEnv.POD_IP + ")").build());
@@ -141,10 +177,11 @@ public final class SGLangCommand implements EngineCommand {
         "--speculative-num-steps", "--speculative-eagle-topk", "--speculative-num-draft-tokens");
     ownedIf(owned, m.draftPath() != null, "spec.model.draftPath", "--speculative-draft-model-path", "--speculative-draft-model");
     ownedIf(owned, e.reasoningParser != null, "spec.engine.reasoningParser", "--reasoning-parser");
+    owned.put("--api-key", "spec.engine.apiKeySecretRef");
     return owned;
   }
 
-  private static void ownedIf(Map<String, String> owned, boolean set, String field, String... flags) {
+  static void ownedIf(Map<String, String> owned, boolean set, String field, String... flags) {
     if (set) {
       for (String f : flags) {
         owned.put(f, field);
@@ -157,7 +194,7 @@ public final class SGLangCommand implements EngineCommand {
     return "/health";
   }
 
-  private static void add(List<String> args, String flag, Object value) {
+  static void add(List<String> args, String flag, Object value) {
     if (value != null) {
       args.add(flag);
       args.add(value instanceof Double d ? formatDouble(d) : value.toString());

@@ -13,6 +13,7 @@ import io.deepseek.operator.desired.Services;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.status.StatusBuilder;
+import io.deepseek.operator.validation.HostPathPolicy;
 import io.deepseek.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -94,7 +95,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     DeploymentModel model = DeploymentModel.of(d);
     List<Pod> pods = List.copyOf(ctx.getSecondaryResources(Pod.class));
     List<StatefulSet> sets = new ArrayList<>(ctx.getSecondaryResources(StatefulSet.class));
-    List<String> problems = SpecValidator.validate(d);
+    List<String> problems = SpecValidator.validate(d, new HostPathPolicy(config.hostPathAllowedPrefixes()));
     String revision = Revision.of(d);
 
     if (problems.isEmpty()) {

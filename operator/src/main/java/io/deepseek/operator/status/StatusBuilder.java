@@ -4,6 +4,7 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.desired.ModelDownload;
 import io.deepseek.operator.desired.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -42,11 +43,12 @@ public final class StatusBuilder {
     }
     o.pods().stream().filter(p -> isLeader(p)).map(StatusBuilder::podIndex).filter(Objects::nonNull).forEach(indexes::add);
     List<String> unschedulable = new ArrayList<>();
+    List<String> downloadFailures = new ArrayList<>();
     int existing = 0;
     int ready = 0;
     int updated = 0;
     for (int g : indexes) {
-      GroupStatus gs = group(m, revision, g, o, unschedulable);
+      GroupStatus gs = group(m, revision, g, o, unschedulable, downloadFailures);
       if (gs.leader == null) {
         continue;
       }
@@ -81,7 +83,7 @@ public final class StatusBuilder {
     } else if (ready >= desired && existing == desired) {
       s.conditions.add(Conditions.make(Conditions.READY, true, "Ready", "All " + desired + " groups are ready.", generation, before, now));
     } else {
-      String reason = !unschedulable.isEmpty() ? "Unschedulable" : "GroupsNotReady";
+      String reason = !unschedulable.isEmpty() ? "Unschedulable" : !downloadFailures.isEmpty() ? "ModelDownloadFailed" : "GroupsNotReady";
       s.conditions.add(Conditions.make(Conditions.READY, false, reason,
           ready + " of " + desired + " groups ready" + (notReady.isEmpty() ? "." : "; " + notReady), generation, before, now));
     }
@@ -100,13 +102,18 @@ public final class StatusBuilder {
     }
     if (!unschedulable.isEmpty()) {
       s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "Unschedulable", String.join("; ", unschedulable), generation, before, now));
+    } else if (!downloadFailures.isEmpty()) {
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "ModelDownloadFailed",
+          String.join("; ", downloadFailures) + " (kubectl logs <pod> -c " + ModelDownload.CONTAINER + " shows why; the download is retried)",
+          generation, before, now));
     } else {
       s.conditions.add(Conditions.make(Conditions.DEGRADED, false, "AsExpected", "No problem found.", generation, before, now));
     }
     return s;
   }
 
-  private static GroupStatus group(DeploymentModel m, String revision, int g, Observed o, List<String> unschedulable) {
+  private static GroupStatus group(DeploymentModel m, String revision, int g, Observed o, List<String> unschedulable,
+      List<String> downloadFailures) {
     GroupStatus gs = new GroupStatus();
     gs.index = g;
     String leaderName = Names.leaderPod(m.resource(), g);
@@ -143,9 +150,14 @@ public final class StatusBuilder {
     } else {
       pending = "leader pod " + leaderName + " cannot be scheduled: " + pending;
     }
+    String download = java.util.stream.Stream.concat(java.util.stream.Stream.of(leader), workers.stream())
+        .map(StatusBuilder::downloadFailure).filter(Objects::nonNull).findFirst().orElse(null);
     if (pending != null) {
       unschedulable.add("group " + g + ": " + pending);
       gs.message = pending;
+    } else if (download != null) {
+      downloadFailures.add("group " + g + ": " + download);
+      gs.message = download;
     } else if (Boolean.TRUE.equals(gs.ready)) {
       gs.message = null;
     } else if (leader.getStatus() == null || leader.getStatus().getPodIP() == null) {
@@ -195,6 +207,25 @@ public final class StatusBuilder {
     }
     return p.getStatus().getContainerStatuses().stream().map(ContainerStatus::getRestartCount).filter(Objects::nonNull)
         .mapToInt(Integer::intValue).sum();
+  }
+
+  /** The model-download init container failed (it is retried with back-off, so look at its last termination). */
+  static String downloadFailure(Pod p) {
+    if (p.getStatus() == null || p.getStatus().getInitContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus c : p.getStatus().getInitContainerStatuses()) {
+      if (!ModelDownload.CONTAINER.equals(c.getName())) {
+        continue;
+      }
+      io.fabric8.kubernetes.api.model.ContainerStateTerminated t = c.getState() != null && c.getState().getTerminated() != null
+          ? c.getState().getTerminated() : c.getLastState() != null ? c.getLastState().getTerminated() : null;
+      if (t != null && t.getExitCode() != null && t.getExitCode() != 0) {
+        return "model download failed on pod " + p.getMetadata().getName() + " (exit code " + t.getExitCode()
+            + (t.getReason() != null ? ", " + t.getReason() : "") + (t.getMessage() != null ? ": " + t.getMessage().strip() : "") + ")";
+      }
+    }
+    return null;
   }
 
   private static String unschedulableMessage(Pod p) {

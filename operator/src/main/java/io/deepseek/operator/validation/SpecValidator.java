@@ -3,6 +3,7 @@ package io.deepseek.operator.validation;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.EngineType;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
+import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
 import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.PodEnv;
 import io.deepseek.operator.engine.Engines;
@@ -20,6 +21,10 @@ public final class SpecValidator {
   private SpecValidator() {}
 
   public static List<String> validate(DeepSeekDeployment d) {
+    return validate(d, HostPathPolicy.defaults());
+  }
+
+  public static List<String> validate(DeepSeekDeployment d, HostPathPolicy policy) {
     List<String> p = new ArrayList<>();
     if (d.getSpec() == null) {
       p.add("spec: required");
@@ -33,7 +38,8 @@ public final class SpecValidator {
     if (d.getSpec().replicas != null && d.getSpec().replicas < 0) {
       p.add("spec.replicas: must be 0 or more");
     }
-    model(m, p);
+    model(m, p, policy);
+    engineAndAccelerator(m, p);
     if (m.engine().image == null || m.engine().image.isBlank()) {
       p.add("spec.engine.image: required, e.g. lmsysorg/sglang:v0.5.18");
     }
@@ -48,28 +54,58 @@ public final class SpecValidator {
     if (m.startupTimeout() == null) {
       p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m");
     }
+    if (p.isEmpty()) {
+      p.addAll(Sizing.check(m));
+    }
     return p;
   }
 
-  private static void model(DeploymentModel m, List<String> p) {
+  private static void engineAndAccelerator(DeploymentModel m, List<String> p) {
+    boolean ascendEngine = m.engineType() == EngineType.VLLMAscend;
+    if (ascendEngine != m.ascend()) {
+      p.add(ascendEngine ? "spec.accelerator.type: engine VLLMAscend runs on AscendNPU"
+          : "spec.engine.type: " + m.engineType() + " runs on NvidiaGPU; for Ascend NPUs use VLLMAscend");
+    }
+    if (m.sglang() && m.engine().multiNode != null) {
+      p.add("spec.engine.multiNode: is for VLLM and VLLMAscend; SGLang always forms its own process group");
+    }
+    if (!m.sglang() && (Boolean.TRUE.equals(m.engine().torchCompile) || Boolean.TRUE.equals(m.engine().dataParallelAttention))) {
+      p.add("spec.engine: torchCompile and dataParallelAttention are SGLang flags; with vLLM use extraArgs (e.g. --compilation-config)");
+    }
+    SpeculativeSpec s = m.engine().speculative;
+    if (s != null && !m.sglang()) {
+      if (s.topK != null || s.numDraftTokens != null) {
+        p.add("spec.engine.speculative: topK and numDraftTokens are SGLang's; vLLM takes numSteps as num_speculative_tokens");
+      }
+      if (s.method == SpeculativeSpec.SpeculativeMethod.EAGLE && m.draftPath() == null) {
+        p.add("spec.engine.speculative: EAGLE with vLLM needs the draft weights in spec.model.draftPath; DeepSeek's own MTP needs none (method: MTP)");
+      }
+    }
+  }
+
+  private static void model(DeploymentModel m, List<String> p, HostPathPolicy policy) {
     if (m.modelName() == null || m.modelName().isBlank()) {
       p.add("spec.model.name: required, e.g. deepseek-ai/DeepSeek-R1");
     }
     ModelSource s = m.modelSource();
-    int sources = (s.hostPath != null ? 1 : 0) + (s.persistentVolumeClaim != null ? 1 : 0);
+    int sources = (s.hostPath != null ? 1 : 0) + (s.persistentVolumeClaim != null ? 1 : 0) + (s.huggingFace != null ? 1 : 0)
+        + (s.modelScope != null ? 1 : 0);
     if (sources != 1) {
-      p.add("spec.model.source: set exactly one of hostPath or persistentVolumeClaim");
+      p.add("spec.model.source: set exactly one of hostPath, persistentVolumeClaim, huggingFace or modelScope");
     }
-    if (s.hostPath != null && !s.hostPath.startsWith("/")) {
-      p.add("spec.model.source.hostPath: must be an absolute path, got '" + s.hostPath + "'");
+    if (s.hostPath != null) {
+      policy.check("spec.model.source.hostPath", s.hostPath).ifPresent(p::add);
+    }
+    if (m.draftPath() != null && s.hostPath == null && s.persistentVolumeClaim == null) {
+      p.add("spec.model.draftPath: needs a hostPath or persistentVolumeClaim source (hub downloads fetch one repository)");
     }
     if (m.draftMountPath() != null) {
       if (m.draftMountPath().equals(m.modelMountPath())) {
         p.add("spec.model.draftPath: its last path segment must differ from the model's (both would mount at "
             + m.modelMountPath() + ")");
       }
-      if (s.hostPath != null && !m.draftPath().startsWith("/")) {
-        p.add("spec.model.draftPath: with a hostPath source it must be an absolute node path, got '" + m.draftPath() + "'");
+      if (s.hostPath != null) {
+        policy.check("spec.model.draftPath", m.draftPath()).ifPresent(p::add);
       }
       if (s.persistentVolumeClaim != null && m.draftPath().startsWith("/")) {
         p.add("spec.model.draftPath: with a persistentVolumeClaim source it is a path inside the claim (relative), got '"
@@ -83,20 +119,47 @@ public final class SpecValidator {
     if (devices % m.pipeline() != 0) {
       p.add("spec.parallelism.pipeline: " + m.pipeline() + " must divide parallelism.nodes x accelerator.perNode = " + devices);
     }
-    if (m.engineType() == EngineType.SGLang) {
-      if (m.tensor() * m.pipeline() != devices) {
-        p.add("spec.parallelism.tensor: SGLang shards the model over every device of a group: tensor x pipeline must equal"
-            + " parallelism.nodes x accelerator.perNode = " + devices + "; set tensor to " + devices / Math.max(1, m.pipeline())
-            + " or leave it unset");
+    if (!m.sglang()) {
+      vllmParallelism(m, p);
+      return;
+    }
+    if (m.tensor() * m.pipeline() != devices) {
+      p.add("spec.parallelism.tensor: SGLang shards the model over every device of a group: tensor x pipeline must equal"
+          + " parallelism.nodes x accelerator.perNode = " + devices + "; set tensor to " + devices / Math.max(1, m.pipeline())
+          + " or leave it unset");
+    }
+    boolean dpAttention = Boolean.TRUE.equals(m.engine().dataParallelAttention);
+    if (m.data() > 1 && !dpAttention) {
+      p.add("spec.parallelism.data: SGLang runs data parallelism inside a group only as DP attention: set"
+          + " engine.dataParallelAttention: true, or leave data at 1 and raise spec.replicas for more capacity");
+    }
+    if (m.data() > 1 && m.tensor() % m.data() != 0) {
+      p.add("spec.parallelism.data: " + m.data() + " must divide the tensor-parallel size " + m.tensor()
+          + " (SGLang DP attention splits the tensor-parallel ranks into data-parallel groups)");
+    }
+  }
+
+  /** vLLM: tensor x pipeline x data ranks fill the group; with data parallelism every node runs dataLocal ranks. */
+  private static void vllmParallelism(DeploymentModel m, List<String> p) {
+    int devices = m.groupDevices();
+    if (m.tensor() * m.pipeline() * m.data() != devices) {
+      p.add("spec.parallelism: vLLM needs tensor x pipeline x data = nodes x accelerator.perNode = " + devices + "; got "
+          + m.tensor() + " x " + m.pipeline() + " x " + m.data() + " = " + m.tensor() * m.pipeline() * m.data());
+    }
+    if (m.parallelism().dataLocal != null && m.data() == 1) {
+      p.add("spec.parallelism.dataLocal: needs parallelism.data > 1");
+    }
+    if (m.data() > 1) {
+      if (m.dataLocal() * m.nodes() != m.data()) {
+        p.add("spec.parallelism.dataLocal: " + m.dataLocal() + " ranks on each of " + m.nodes() + " nodes must make parallelism.data = "
+            + m.data());
       }
-      boolean dpAttention = Boolean.TRUE.equals(m.engine().dataParallelAttention);
-      if (m.data() > 1 && !dpAttention) {
-        p.add("spec.parallelism.data: SGLang runs data parallelism inside a group only as DP attention: set"
-            + " engine.dataParallelAttention: true, or leave data at 1 and raise spec.replicas for more capacity");
+      if (m.tensor() * m.dataLocal() != m.perNode()) {
+        p.add("spec.parallelism.tensor: " + m.dataLocal() + " data-parallel ranks x tensor " + m.tensor()
+            + " must use the node's " + m.perNode() + " devices");
       }
-      if (m.data() > 1 && m.tensor() % m.data() != 0) {
-        p.add("spec.parallelism.data: " + m.data() + " must divide the tensor-parallel size " + m.tensor()
-            + " (SGLang DP attention splits the tensor-parallel ranks into data-parallel groups)");
+      if (m.engine().multiNode == io.deepseek.operator.api.v1alpha1.EngineSpec.MultiNode.Ray) {
+        p.add("spec.engine.multiNode: Ray with parallelism.data > 1 is not supported; use Native (vLLM's own data-parallel ranks)");
       }
     }
   }
@@ -107,7 +170,7 @@ public final class SpecValidator {
     }
     int port = m.enginePort();
     int dist = m.distInitPort();
-    int last = Boolean.TRUE.equals(m.engine().dataParallelAttention) ? dist + 6 : dist;
+    int last = m.sglang() && Boolean.TRUE.equals(m.engine().dataParallelAttention) ? dist + 6 : dist;
     if (port >= dist && port <= last) {
       p.add("spec.engine.port: " + port + " collides with the rendezvous ports " + dist + (last > dist ? "-" + last : "")
           + " (network.distInitPort" + (last > dist ? " and the 6 ports after it that DP attention uses" : "")

@@ -77,7 +77,7 @@ class CrdValidationTest {
     assertRejected(s4("src", d -> {
       d.getSpec().model.source.persistentVolumeClaim = new ModelSource.PvcSource();
       d.getSpec().model.source.persistentVolumeClaim.claimName = "models";
-    }), "model.source must set exactly one of hostPath or persistentVolumeClaim");
+    }), "model.source must set exactly one of hostPath, persistentVolumeClaim, huggingFace or modelScope");
   }
 
   @Test

@@ -51,8 +51,8 @@ class ReconcilerApiServerTest {
       }
 
       @Override
-      public Duration workerWaitInterval() {
-        return Duration.ofSeconds(5);
+      public List<String> hostPathAllowedPrefixes() {
+        return io.deepseek.operator.validation.HostPathPolicy.DEFAULT_PREFIXES;
       }
     }, METERS));
     operator.start();
@@ -145,7 +145,10 @@ class ReconcilerApiServerTest {
     assertThat(scale.getStatus().getReplicas()).isEqualTo(1);
     client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").scale(2);
     await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-r1").getSpec().getReplicas() == 2);
-    assertThat(condition(ns, "deepseek-r1", "Progressing").getReason()).isIn("ScalingUp", "GroupsStarting");
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(condition(ns, "deepseek-r1", "Progressing").getReason()).isEqualTo("ScalingUp");
+      assertThat(client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").get().getStatus().ready).isEqualTo("1/2");
+    });
   }
 
   @Test

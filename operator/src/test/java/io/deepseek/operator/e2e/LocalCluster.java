@@ -203,7 +203,9 @@ public final class LocalCluster implements BeforeAllCallback {
     if (override != null) {
       return Path.of(override);
     }
-    return (xdg != null ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("deepseek-operator");
+    // $HOME as the hack/ scripts see it (Java's user.home comes from the password database instead).
+    String home = System.getenv().getOrDefault("HOME", System.getProperty("user.home"));
+    return (xdg != null ? Path.of(xdg) : Path.of(home, ".cache")).resolve("deepseek-operator");
   }
 
   private static String read(Path p) {

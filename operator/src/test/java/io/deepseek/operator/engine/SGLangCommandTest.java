@@ -19,7 +19,8 @@ class SGLangCommandTest {
   static final Path FLAGS = ProjectPaths.root().resolve("../shared/engine-flags/sglang-v0.5.18.txt");
 
   static List<String> flags(DeepSeekDeployment d, boolean leader) {
-    return SGLangCommand.INSTANCE.flags(DeploymentModel.of(d), leader);
+    DeploymentModel m = DeploymentModel.of(d);
+    return leader ? SGLangCommand.INSTANCE.leader(m).args() : SGLangCommand.INSTANCE.worker(m).args();
   }
 
   static String joined(DeepSeekDeployment d) {

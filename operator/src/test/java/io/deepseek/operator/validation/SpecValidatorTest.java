@@ -64,7 +64,7 @@ class SpecValidatorTest {
     DeepSeekDeployment d = s4();
     d.getSpec().model.source.persistentVolumeClaim = new ModelSource.PvcSource();
     d.getSpec().model.source.persistentVolumeClaim.claimName = "models";
-    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("exactly one of hostPath or persistentVolumeClaim");
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("exactly one of hostPath, persistentVolumeClaim, huggingFace or modelScope");
   }
 
   @Test
@@ -85,7 +85,7 @@ class SpecValidatorTest {
   @Test
   void draftWeightsNeedTheirOwnMountDirectory() {
     DeepSeekDeployment d = s4();
-    d.getSpec().model.draftPath = "/other/DeepSeek-R1";
+    d.getSpec().model.draftPath = "/data/other/DeepSeek-R1";
     assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.model.draftPath");
   }
 }

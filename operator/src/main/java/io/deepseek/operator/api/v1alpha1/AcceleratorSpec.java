@@ -9,9 +9,15 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.hostDriverMounts) || !self.hostDriverMounts || self.type == 'AscendNPU'",
+    message = "accelerator.hostDriverMounts is for type AscendNPU only")
+@io.fabric8.generator.annotation.ValidationRule(
+    value = "!has(self.product) || (self.type == 'AscendNPU') == self.product.startsWith('Ascend')",
+    message = "accelerator.product must be a product of accelerator.type (H100-80GB, ... for NvidiaGPU; Ascend910B-64GB, Ascend910C-64GB for AscendNPU)")
 public class AcceleratorSpec {
   @Default("NvidiaGPU")
-  @JsonPropertyDescription("Accelerator family: NvidiaGPU.")
+  @JsonPropertyDescription("Accelerator family: NvidiaGPU or AscendNPU.")
   public AcceleratorType type;
 
   @Required
@@ -21,9 +27,15 @@ public class AcceleratorSpec {
   public Integer perNode;
 
   @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
-  @JsonPropertyDescription("Extended resource the device plugin registers. Default by type: nvidia.com/gpu.")
+  @JsonPropertyDescription("Extended resource the device plugin registers. Default by type: nvidia.com/gpu,"
+      + " huawei.com/Ascend910 (Huawei Cloud CCE names it huawei.com/ascend-1980).")
   public String resourceName;
 
-  @JsonPropertyDescription("Accelerator product. When set, pods only run on nodes whose nvidia.com/gpu.product label is that product.")
+  @JsonPropertyDescription("Accelerator product. Enables the sizing check, and pods only run on nodes labelled with it"
+      + " (nvidia.com/gpu.product for GPUs, node.kubernetes.io/npu.chip.name for Ascend).")
   public AcceleratorProduct product;
+
+  @JsonPropertyDescription("AscendNPU only: mount the Ascend driver libraries and tools of the node (npu-smi, hccn_tool,"
+      + " /usr/local/Ascend/driver/lib64, ...) read-only, for clusters whose container runtime does not inject them.")
+  public Boolean hostDriverMounts;
 }

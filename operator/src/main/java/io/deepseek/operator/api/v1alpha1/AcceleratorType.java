@@ -1,5 +1,5 @@
 package io.deepseek.operator.api.v1alpha1;
 
 public enum AcceleratorType {
-  NvidiaGPU
+  NvidiaGPU, AscendNPU
 }

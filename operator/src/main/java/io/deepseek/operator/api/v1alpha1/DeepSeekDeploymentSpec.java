@@ -27,6 +27,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     message = "SGLang runs data parallelism inside a group only as DP attention: set engine.dataParallelAttention: true,"
         + " or leave parallelism.data at 1 and raise spec.replicas for more capacity",
     reason = "FieldValueInvalid", fieldPath = ".parallelism.data")
+@ValidationRule(
+    value = "(self.engine.type == 'VLLMAscend') == (self.accelerator.type == 'AscendNPU')",
+    message = "engine.type VLLMAscend runs on accelerator.type AscendNPU, and SGLang and VLLM on NvidiaGPU",
+    reason = "FieldValueInvalid", fieldPath = ".engine.type")
 public class DeepSeekDeploymentSpec {
   @SpecReplicas
   @Default("1")

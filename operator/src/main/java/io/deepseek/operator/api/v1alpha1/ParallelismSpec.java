@@ -15,14 +15,21 @@ public class ParallelismSpec {
   public Integer nodes;
 
   @Min(1)
-  @JsonPropertyDescription("Tensor-parallel size across the whole group (SGLang --tp-size). Default: nodes x perNode / pipeline.")
+  @JsonPropertyDescription("Tensor-parallel size. SGLang: across the whole group (--tp-size), default nodes x perNode /"
+      + " pipeline. vLLM: per engine (--tensor-parallel-size), default perNode / (data ranks per node).")
   public Integer tensor;
 
   @Min(1)
-  @JsonPropertyDescription("Data-parallel size inside a group (SGLang --dp-size, needs engine.dataParallelAttention).")
+  @JsonPropertyDescription("Data-parallel size of a group (SGLang --dp-size, needs engine.dataParallelAttention;"
+      + " vLLM --data-parallel-size).")
   public Integer data;
 
   @Min(1)
-  @JsonPropertyDescription("Pipeline-parallel size (SGLang --pp-size).")
+  @JsonPropertyDescription("vLLM only: data-parallel ranks per node (--data-parallel-size-local). Default data / nodes.")
+  public Integer dataLocal;
+
+  @Min(1)
+  @JsonPropertyDescription("Pipeline-parallel size (SGLang --pp-size, vLLM --pipeline-parallel-size). vLLM multi-node"
+      + " default: nodes (tensor parallel inside a node, pipeline across nodes).")
   public Integer pipeline;
 }
