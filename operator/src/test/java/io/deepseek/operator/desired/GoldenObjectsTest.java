@@ -9,9 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
-/** Everything the operator creates for S3 and S4, byte for byte (the worker set as made for a leader at 10.0.0.10). */
+/** Everything the operator creates for each example, byte for byte (the worker set as made for a leader at 10.0.0.10). */
 class GoldenObjectsTest {
 
   static List<HasMetadata> objects(DeepSeekDeployment d) {
@@ -27,8 +26,15 @@ class GoldenObjectsTest {
     return out;
   }
 
+  static java.util.stream.Stream<String> examples() throws java.io.IOException {
+    try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(io.deepseek.operator.testing.ProjectPaths.examples())) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  /** S3 and S4 as the issue asks, and every other example too. */
   @ParameterizedTest
-  @ValueSource(strings = {"deepseek-r1-sglang-2x8-h100.yaml", "deepseek-v3-sglang-2x8-h200.yaml"})
+  @org.junit.jupiter.params.provider.MethodSource("examples")
   void rendersTheCommittedObjects(String example) {
     String yaml = objects(Fixtures.example(example)).stream().map(Serialization::asYaml).collect(Collectors.joining());
     Golden.assertMatches(example, yaml);

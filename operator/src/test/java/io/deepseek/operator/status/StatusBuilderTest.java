@@ -103,4 +103,17 @@ class StatusBuilderTest {
     assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("InvalidSpec");
     assertThat(Conditions.find(s.conditions, "Degraded").getMessage()).isEqualTo("The spec is invalid, nothing was changed: spec.x: bad");
   }
+
+  @Test
+  void aFailedModelDownloadIsReported() {
+    Pod failing = new PodBuilder(leader(0, false, "gpu-0")).editStatus().addNewInitContainerStatus().withName("model-download")
+        .withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+        .withNewLastState().withNewTerminated().withExitCode(1).withReason("Error").withMessage("401 Unauthorized\n").endTerminated().endLastState()
+        .endInitContainerStatus().endStatus().build();
+    DeepSeekDeploymentStatus s = build(List.of(failing), List.of(), null, T0);
+    assertThat(Conditions.find(s.conditions, "Degraded").getReason()).isEqualTo("ModelDownloadFailed");
+    assertThat(Conditions.find(s.conditions, "Degraded").getMessage())
+        .startsWith("group 0: model download failed on pod deepseek-r1-0 (exit code 1, Error: 401 Unauthorized)");
+    assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("ModelDownloadFailed");
+  }
 }

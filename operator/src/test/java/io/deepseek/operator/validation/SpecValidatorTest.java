@@ -88,4 +88,46 @@ class SpecValidatorTest {
     d.getSpec().model.draftPath = "/data/other/DeepSeek-R1";
     assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.model.draftPath");
   }
+
+  @Test
+  void engineAndAcceleratorMustMatch() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().accelerator.type = io.deepseek.operator.api.v1alpha1.AcceleratorType.AscendNPU;
+    d.getSpec().accelerator.product = null;
+    assertThat(SpecValidator.validate(d)).anySatisfy(p -> assertThat(p).contains("runs on NvidiaGPU; for Ascend NPUs use VLLMAscend"));
+  }
+
+  @Test
+  void vllmParallelismMustFillTheGroup() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-w8a8-vllm-ascend-2x8-a2.yaml");
+    d.getSpec().parallelism.dataLocal = 1;
+    assertThat(SpecValidator.validate(d)).anySatisfy(p -> assertThat(p).contains("1 ranks on each of 2 nodes must make parallelism.data = 4"));
+    DeepSeekDeployment ray = Fixtures.example("deepseek-r1-vllm-ray-2x8-h100.yaml");
+    ray.getSpec().parallelism.tensor = 4;
+    assertThat(SpecValidator.validate(ray)).singleElement().asString().contains("tensor x pipeline x data = nodes x accelerator.perNode = 16");
+  }
+
+  @Test
+  void vllmSpeculativeDecodingTakesOnlyTheStepCount() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-w8a8-vllm-ascend-1x16-a3.yaml");
+    d.getSpec().engine.speculative.topK = 1;
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("topK and numDraftTokens are SGLang's");
+  }
+
+  @Test
+  void hostPathsOutsideThePolicyAreRefused() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().model.source.hostPath = "/etc/kubernetes";
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.model.source.hostPath", "is not under a directory");
+    assertThat(SpecValidator.validate(d, new HostPathPolicy(List.of("/etc/kubernetes")))).singleElement().asString()
+        .contains("system directory /etc");
+  }
+
+  @Test
+  void sizingRunsOnlyOnAnOtherwiseValidSpec() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().parallelism.nodes = 1;
+    d.getSpec().parallelism.tensor = 8;
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("use parallelism.nodes >= 2");
+  }
 }

@@ -1,0 +1,72 @@
+package io.deepseek.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every example, applied as it is with kubectl: pods scheduled on simulated GPU or NPU nodes of the right product, Ready. */
+@ExtendWith(LocalCluster.class)
+class ScenariosIT {
+  static final Duration WAIT = Duration.ofMinutes(2);
+
+  static Stream<String> examples() throws IOException {
+    try (Stream<Path> files = Files.list(LocalCluster.get().root.resolve("examples"))) {
+      return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest
+  @MethodSource("examples")
+  void exampleRunsOnItsHardware(String example) {
+    LocalCluster cluster = LocalCluster.get();
+    KubernetesClient client = cluster.client;
+    String ns = "sc-" + UUID.randomUUID().toString().substring(0, 8);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
+    try {
+      long t0 = System.nanoTime();
+      cluster.kubectlOrFail("apply", "-n", ns, "-f", cluster.root.resolve("examples").resolve(example).toString());
+      DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).list().getItems().get(0);
+      String name = d.getMetadata().getName();
+      DeploymentModel m = DeploymentModel.of(d);
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+        DeepSeekDeployment now = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).get();
+        return now.getStatus() != null && Conditions.isTrue(now.getStatus().conditions, "Ready");
+      });
+      System.out.printf("[e2e] %s: Ready in %.2f s%n", example, (System.nanoTime() - t0) / 1e9);
+
+      List<Pod> pods = client.pods().inNamespace(ns).withLabel(Labels.DEPLOYMENT, name).list().getItems();
+      assertThat(pods).hasSize(m.replicas() * m.nodes());
+      assertThat(pods).extracting(p -> p.getSpec().getNodeName()).doesNotHaveDuplicates();
+      for (Pod p : pods) {
+        Node node = client.nodes().withName(p.getSpec().getNodeName()).get();
+        assertThat(node.getStatus().getAllocatable()).containsKey(m.acceleratorResource());
+        assertThat(node.getMetadata().getName()).startsWith(m.ascend() ? "npu-" : "gpu-");
+        if (m.product() != null) {
+          assertThat(m.product().nodeLabelValues()).contains(node.getMetadata().getLabels().get(m.product().nodeLabel()));
+        }
+      }
+    } finally {
+      client.namespaces().withName(ns).delete();
+      await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+    }
+  }
+}
