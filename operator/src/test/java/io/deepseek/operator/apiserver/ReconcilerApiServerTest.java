@@ -181,4 +181,30 @@ class ReconcilerApiServerTest {
             client.services().inNamespace(ns).list().getItems().stream())
         .map(HasMetadata::getMetadata).map(m -> m.getName() + "@" + m.getResourceVersion()).sorted().toList();
   }
+
+  @Test
+  void anApiKeyFromASecretAppearsNowhereTheOperatorWrites() {
+    String ns = ApiServer.newNamespace("sec");
+    String secret = "sk-do-not-leak-7f3a9c";
+    client.resource(new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata().withName("ds-api-key").withNamespace(ns)
+        .endMetadata().addToStringData("key", secret).build()).create();
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-distill-qwen-1.5b-vllm-1x2-gpu.yaml");
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    client.resource(d).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "r1-distill-qwen-1-5b") != null);
+    runPod(sts(ns, "r1-distill-qwen-1-5b"), "r1-distill-qwen-1-5b-0", 0, "10.1.0.9", "gpu-0");
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "r1-distill-qwen-1-5b", "Ready") != null
+        && "True".equals(condition(ns, "r1-distill-qwen-1-5b", "Ready").getStatus()));
+    StatefulSet set = sts(ns, "r1-distill-qwen-1-5b");
+    assertThat(set.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> {
+          assertThat(e.getName()).isEqualTo("VLLM_API_KEY");
+          assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("ds-api-key");
+        });
+    String everything = client.getKubernetesSerialization().asYaml(List.of(
+        client.apps().statefulSets().inNamespace(ns).list(), client.services().inNamespace(ns).list(),
+        client.v1().events().inNamespace(ns).list(), client.resources(DeepSeekDeployment.class).inNamespace(ns).list()));
+    assertThat(everything).contains("ds-api-key").doesNotContain(secret);
+  }
 }

@@ -1,0 +1,35 @@
+package io.deepseek.operator.desired;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Everything the operator creates for a deployment, from the same builders the reconciler uses. The worker StatefulSets
+ * are made at run time for each leader pod, so their leader pod UID and IP are given here as {@link LeaderPod}s.
+ */
+public final class DesiredState {
+  /** What the workers of a group need to know about their leader pod. */
+  public record LeaderPod(String uid, String ip) {}
+
+  /** Placeholders for a preview: the operator fills in the real leader pod when it exists. */
+  public static final LeaderPod PREVIEW_LEADER = new LeaderPod("LEADER-POD-UID", "LEADER_POD_IP");
+
+  private DesiredState() {}
+
+  public static List<HasMetadata> objects(DeepSeekDeployment d, LeaderPod leader) {
+    DeploymentModel m = DeploymentModel.of(d);
+    String revision = Revision.of(d);
+    List<HasMetadata> out = new ArrayList<>();
+    out.add(Services.headless(m));
+    out.add(Services.client(m));
+    out.add(LeaderStatefulSets.build(m, revision));
+    if (m.nodes() > 1) {
+      for (int g = 0; g < m.replicas(); g++) {
+        out.add(WorkerStatefulSets.build(m, revision, g, Names.leaderPod(d, g), leader.uid(), leader.ip()));
+      }
+    }
+    return out;
+  }
+}
