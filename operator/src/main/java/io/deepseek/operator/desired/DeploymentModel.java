@@ -87,6 +87,48 @@ public final class DeploymentModel {
     return spec.model == null || spec.model.source == null ? new ModelSource() : spec.model.source;
   }
 
+  public String modelRevision() {
+    return spec.model == null ? null : spec.model.revision;
+  }
+
+  public io.deepseek.operator.api.v1alpha1.RolloutSpec rollout() {
+    return spec.rollout == null ? new io.deepseek.operator.api.v1alpha1.RolloutSpec() : spec.rollout;
+  }
+
+  public int maxUnavailable() {
+    return rollout().maxUnavailable == null ? 1 : rollout().maxUnavailable;
+  }
+
+  public int maxSurge() {
+    return rollout().maxSurge == null ? 0 : rollout().maxSurge;
+  }
+
+  public int partition() {
+    return rollout().partition == null ? 0 : rollout().partition;
+  }
+
+  public io.deepseek.operator.api.v1alpha1.FailureSpec failure() {
+    return spec.failure == null ? new io.deepseek.operator.api.v1alpha1.FailureSpec() : spec.failure;
+  }
+
+  public boolean recreateGroupOnFailure() {
+    return failure().policy != io.deepseek.operator.api.v1alpha1.FailureSpec.Policy.None;
+  }
+
+  public int maxRestarts() {
+    return failure().maxRestarts == null ? 5 : failure().maxRestarts;
+  }
+
+  public Duration failureWindow() {
+    Duration d = failure().window == null ? null : parseDuration(failure().window);
+    return d == null ? Duration.ofHours(1) : d;
+  }
+
+  public Duration failureBackoff() {
+    Duration d = failure().backoff == null ? null : parseDuration(failure().backoff);
+    return d == null ? Duration.ofSeconds(30) : d;
+  }
+
   public String draftPath() {
     return spec.model == null ? null : spec.model.draftPath;
   }

@@ -15,6 +15,8 @@ public final class Labels {
   public static final String REVISION = PREFIX + "revision";
   /** On a worker StatefulSet: UID of the leader pod it was made for. */
   public static final String LEADER_UID = PREFIX + "leader-uid";
+  /** On a worker StatefulSet: UIDs of the worker pods the group was formed with; any other worker pod is a replacement. */
+  public static final String MEMBERS = PREFIX + "members";
   /** Hash of what the operator last applied to an object; equal hash means no write is needed. */
   public static final String APPLIED_HASH = PREFIX + "applied-hash";
 

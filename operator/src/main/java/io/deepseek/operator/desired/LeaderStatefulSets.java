@@ -8,7 +8,16 @@ import java.util.Map;
 public final class LeaderStatefulSets {
   private LeaderStatefulSets() {}
 
+  /** A new deployment: every group at the current revision. */
   public static StatefulSet build(DeploymentModel m, String revision) {
+    return build(m, revision, m.replicas(), Math.min(m.partition(), m.replicas()));
+  }
+
+  /**
+   * @param replicas groups, surge groups of a rollout included
+   * @param partition leader ordinals below it keep their revision (the rollout plan lowers it group by group)
+   */
+  public static StatefulSet build(DeploymentModel m, String revision, int replicas, int partition) {
     Map<String, String> labels = Labels.common(m.resource(), Labels.ROLE_LEADER);
     return new StatefulSetBuilder()
         .withNewMetadata()
@@ -18,12 +27,13 @@ public final class LeaderStatefulSets {
         .withOwnerReferences(Owners.deployment(m.resource()))
         .endMetadata()
         .withNewSpec()
-        .withReplicas(m.replicas())
+        .withReplicas(replicas)
         .withServiceName(Names.headlessService(m.resource()))
         // Groups start together: OrderedReady would load one model after another, hours for a few groups.
         .withPodManagementPolicy("Parallel")
         .withNewSelector().withMatchLabels(Labels.leaderSelector(m.resource())).endSelector()
-        .withNewUpdateStrategy().withType("RollingUpdate").endUpdateStrategy()
+        .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(partition).endRollingUpdate()
+        .endUpdateStrategy()
         .withTemplate(PodTemplates.leader(m, revision))
         .endSpec()
         .build();

@@ -39,7 +39,8 @@ public final class ModelDownload {
     boolean hf = m.modelSource().huggingFace != null;
     List<EnvVar> env = new ArrayList<>();
     env.add(PodEnv.value("DS_MODEL_REPO", hub.repo));
-    env.add(PodEnv.value("DS_MODEL_REVISION", hub.revision == null ? "" : hub.revision));
+    String revision = hub.revision != null ? hub.revision : m.modelRevision();
+    env.add(PodEnv.value("DS_MODEL_REVISION", revision == null ? "" : revision));
     env.add(PodEnv.value("DS_MODEL_DIR", m.modelMountPath()));
     if (hub.tokenSecretRef != null) {
       env.add(Secrets.fromSecret(hf ? "HF_TOKEN" : "MODELSCOPE_API_TOKEN", hub.tokenSecretRef));

@@ -38,6 +38,13 @@ public final class PodTemplates {
   static final int PROBE_PERIOD_SECONDS = 10;
   /** Above SGLang's 20 s health-generation timeout, so a slow but healthy engine is not failed. */
   static final int PROBE_TIMEOUT_SECONDS = 30;
+  /** Rank probe: a worker whose leader has not answered for 2 minutes is restarted (and its group recreated). */
+  static final int RANK_PROBE_PERIOD_SECONDS = 30;
+  static final int RANK_PROBE_FAILURES = 4;
+  static final int RANK_PROBE_TIMEOUT_SECONDS = 10;
+  /** Shell words that succeed when host $1 accepts TCP connections on port $2 (python3 is in every engine image). */
+  static final String LEADER_REACHABLE =
+      "python3 -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close()'";
   static final String SHM_VOLUME = "dshm";
   static final String MODEL_VOLUME = "model";
   static final String DRAFT_VOLUME = "draft";
@@ -76,8 +83,7 @@ public final class PodTemplates {
    */
   static String waitForLeaderScript(DeploymentModel m, List<String> computedArgs) {
     int seconds = 5;
-    return "until python3 -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 3).close()'"
-        + " \"$" + PodEnv.LEADER_IP + "\" " + m.distInitPort() + " 2>/dev/null; do"
+    return "until " + LEADER_REACHABLE + " \"$" + PodEnv.LEADER_IP + "\" " + m.distInitPort() + " 2>/dev/null; do"
         + " echo \"rank $" + PodEnv.NODE_RANK + ": waiting for leader $" + PodEnv.LEADER_ADDRESS + " ($" + PodEnv.LEADER_IP
         + ":" + m.distInitPort() + ")\"; sleep " + seconds + "; done; exec \"$@\""
         + (computedArgs.isEmpty() ? "" : " " + String.join(" ", computedArgs));
@@ -132,6 +138,14 @@ public final class PodTemplates {
     if (leader) {
       // Only the leader serves requests, so only its liveness says something about the group's health.
       container.withLivenessProbe(httpProbe(engine, 30, 5));
+    } else {
+      // A worker's own health says nothing about its group (SGLang workers answer 200 regardless; vLLM's serve no HTTP).
+      // This rank probe asks whether the leader it joined still holds the rendezvous: when that leader is gone or was
+      // replaced (another IP), the kubelet restarts the worker and the operator recreates the group.
+      if (!engine.workersServeHealth()) {
+        container.withStartupProbe(rendezvousProbe(m, PROBE_PERIOD_SECONDS, startupFailures(m)));
+      }
+      container.withLivenessProbe(rendezvousProbe(m, RANK_PROBE_PERIOD_SECONDS, RANK_PROBE_FAILURES));
     }
     if (rdma != null) {
       container.withNewSecurityContext().withNewCapabilities().withAdd("IPC_LOCK").endCapabilities().endSecurityContext();
@@ -160,11 +174,22 @@ public final class PodTemplates {
 
   /** Model loads take many minutes: the startup probe's budget is spec.startup.timeout. */
   static Probe startupProbe(DeploymentModel m, EngineCommand engine) {
-    long budget = m.startupTimeout() == null ? DeploymentModel.DEFAULT_STARTUP_TIMEOUT.toSeconds() : m.startupTimeout().toSeconds();
-    int failures = (int) Math.max(1, (budget + PROBE_PERIOD_SECONDS - 1) / PROBE_PERIOD_SECONDS);
     return new ProbeBuilder()
         .withNewHttpGet().withPath(engine.healthPath()).withNewPort("http").endHttpGet()
-        .withPeriodSeconds(PROBE_PERIOD_SECONDS).withTimeoutSeconds(PROBE_TIMEOUT_SECONDS).withFailureThreshold(failures)
+        .withPeriodSeconds(PROBE_PERIOD_SECONDS).withTimeoutSeconds(PROBE_TIMEOUT_SECONDS).withFailureThreshold(startupFailures(m))
+        .build();
+  }
+
+  private static int startupFailures(DeploymentModel m) {
+    long budget = m.startupTimeout() == null ? DeploymentModel.DEFAULT_STARTUP_TIMEOUT.toSeconds() : m.startupTimeout().toSeconds();
+    return (int) Math.max(1, (budget + PROBE_PERIOD_SECONDS - 1) / PROBE_PERIOD_SECONDS);
+  }
+
+  /** Succeeds while the worker's leader (the IP the worker was made for) accepts connections on the rendezvous port. */
+  static Probe rendezvousProbe(DeploymentModel m, int period, int failures) {
+    return new ProbeBuilder()
+        .withNewExec().withCommand("/bin/sh", "-c", LEADER_REACHABLE + " \"$" + PodEnv.LEADER_IP + "\" " + m.distInitPort()).endExec()
+        .withPeriodSeconds(period).withTimeoutSeconds(RANK_PROBE_TIMEOUT_SECONDS).withFailureThreshold(failures)
         .build();
   }
 

@@ -2,18 +2,26 @@ package io.deepseek.operator.desired;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import java.util.List;
 
 /**
- * The revision of what a group's pods run: a hash of the spec without the fields that never touch a pod (replicas and the
- * client Service). Every pod carries it as a label; groups of different revisions never mix.
+ * The revision of what a group's pods run: a hash of the spec without the fields that never touch a pod (replicas, the
+ * client Service, rollout and failure settings). Every pod carries it as a label; groups of different revisions never mix.
  */
 public final class Revision {
+  /** Spec fields that never touch a pod: changing them must never restart a group. */
+  public static final List<String> NOT_COVERED = List.of("replicas", "service", "rollout", "failure");
+
   private Revision() {}
 
   public static String of(DeepSeekDeployment d) {
+    return Hashes.of(podSpec(d), 10);
+  }
+
+  /** The part of the spec a revision stands for. */
+  public static ObjectNode podSpec(DeepSeekDeployment d) {
     ObjectNode spec = Hashes.CANONICAL.valueToTree(d.getSpec());
-    spec.remove("replicas");
-    spec.remove("service");
-    return Hashes.of(spec, 10);
+    spec.remove(NOT_COVERED);
+    return spec;
   }
 }

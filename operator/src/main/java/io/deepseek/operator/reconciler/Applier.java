@@ -38,6 +38,14 @@ final class Applier {
     return client.resource(desired).fieldManager(Names.FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
+  /** One annotation, merged without touching anything else (not part of the applied desired state). */
+  void annotate(KubernetesClient client, HasMetadata object, String key, String value) {
+    meters.counter("deepseek.operator.api.writes", "kind", object.getKind(), "verb", "annotate").increment();
+    String patch = "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
+    client.resource(object).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+  }
+
   void delete(KubernetesClient client, HasMetadata object) {
     meters.counter("deepseek.operator.api.writes", "kind", object.getKind(), "verb", "delete").increment();
     client.resource(object).withTimeoutInMillis(0).delete();

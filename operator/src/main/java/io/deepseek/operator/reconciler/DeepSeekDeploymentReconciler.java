@@ -12,6 +12,9 @@ import io.deepseek.operator.desired.Revision;
 import io.deepseek.operator.desired.Services;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.status.Conditions;
+import io.deepseek.operator.recovery.GroupRecovery;
+import io.deepseek.operator.rollout.GroupRollout;
+import io.deepseek.operator.rollout.RevisionHistory;
 import io.deepseek.operator.status.StatusBuilder;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.deepseek.operator.validation.SpecValidator;
@@ -19,6 +22,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -27,6 +31,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -61,10 +66,13 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final EventRecorder events = new EventRecorder();
   private InformerEventSource<StatefulSet, DeepSeekDeployment> statefulSets;
   private InformerEventSource<Service, DeepSeekDeployment> services;
+  private InformerEventSource<ControllerRevision, DeepSeekDeployment> revisions;
+  private final GroupLifecycle lifecycle;
 
   public DeepSeekDeploymentReconciler(OperatorConfig config, MeterRegistry meters) {
     this.config = config;
     this.applier = new Applier(meters);
+    this.lifecycle = new GroupLifecycle(applier, events);
   }
 
   @Override
@@ -78,7 +86,10 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     services = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Service.class, DeepSeekDeployment.class)
             .withLabelSelector(MANAGED).withSecondaryToPrimaryMapper(byDeploymentLabel()).build(), context);
-    return List.of(pods, statefulSets, services);
+    revisions = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(ControllerRevision.class, DeepSeekDeployment.class)
+            .withLabelSelector(MANAGED).withSecondaryToPrimaryMapper(byDeploymentLabel()).build(), context);
+    return List.of(pods, statefulSets, services, revisions);
   }
 
   private static <R extends HasMetadata> SecondaryToPrimaryMapper<R> byDeploymentLabel() {
@@ -98,35 +109,92 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     List<String> problems = SpecValidator.validate(d, new HostPathPolicy(config.hostPathAllowedPrefixes()));
     String revision = Revision.of(d);
 
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    StatusBuilder.Observed observed = new StatusBuilder.Observed(pods, sets);
+    GroupRollout.Plan plan = null;
+    Map<Integer, GroupRecovery.Decision> recovery = Map.of();
     if (problems.isEmpty()) {
       Map<String, Service> svcs = byName(ctx.getSecondaryResources(Service.class));
       Map<String, StatefulSet> stsByName = byName(sets);
+      Map<String, ControllerRevision> history = byName(ctx.getSecondaryResources(ControllerRevision.class));
+      List<DeepSeekDeploymentStatus.GroupStatus> groups = StatusBuilder.groups(model, revision, observed);
+      recovery = lifecycle.recover(client, d, model, groups, pods, stsByName, now);
+
       apply(client, d, Services.headless(model), svcs.get(Names.headlessService(d)), services);
       apply(client, d, Services.client(model), svcs.get(Names.clientService(d)), services);
-      StatefulSet leaders = LeaderStatefulSets.build(model, revision);
-      StatefulSet actualLeaders = stsByName.get(leaders.getMetadata().getName());
+      if (!history.containsKey(RevisionHistory.name(d, revision))) {
+        apply(client, d, RevisionHistory.of(d, revision), null, revisions);
+      }
+
+      StatefulSet actualLeaders = stsByName.get(Names.leaderStatefulSet(d));
+      plan = plan(model, revision, actualLeaders, groups, recovery);
+      StatefulSet leaders = LeaderStatefulSets.build(model, revision, plan.replicas(), plan.partition());
       StatefulSet appliedLeaders = apply(client, d, leaders, actualLeaders, statefulSets);
       if (appliedLeaders != actualLeaders) {
-        leaderSetChanged(client, d, actualLeaders, model);
+        leaderSetChanged(client, d, actualLeaders, model, plan);
       }
-      reconcileWorkers(client, d, model, revision, pods, stsByName);
+      reconcileWorkers(client, d, model, revision, pods, stsByName, history, recovery, plan.replicas());
+      lifecycle.recordMembers(client, model, pods, stsByName);
+      pruneHistory(client, d, revision, pods, history);
     }
 
-    DeepSeekDeploymentStatus status = StatusBuilder.build(model, revision, new StatusBuilder.Observed(pods, sets), problems,
-        d.getStatus(), Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    DeepSeekDeploymentStatus status = StatusBuilder.build(model, revision, observed, problems, d.getStatus(), now.toString(),
+        plan, recovery);
     announce(client, d, status);
-    boolean ready = Conditions.isTrue(status.conditions, Conditions.READY);
-    if (sameStatus(d.getStatus(), status)) {
-      UpdateControl<DeepSeekDeployment> none = UpdateControl.noUpdate();
-      return ready ? none : none.rescheduleAfter(config.notReadyRequeue().toMillis());
+    boolean settled = Conditions.isTrue(status.conditions, Conditions.READY) && !Conditions.isTrue(status.conditions, Conditions.PROGRESSING);
+    long requeue = config.notReadyRequeue().toMillis();
+    for (GroupRecovery.Decision decision : recovery.values()) {
+      if (decision.waitUntil() != null) {
+        settled = false;
+        requeue = Math.min(requeue, Math.max(1000, decision.waitUntil().toEpochMilli() - now.toEpochMilli()));
+      }
     }
-    UpdateControl<DeepSeekDeployment> patch = UpdateControl.patchStatus(statusOnly(d, status));
-    return ready ? patch : patch.rescheduleAfter(config.notReadyRequeue().toMillis());
+    if (!sameStatus(d.getStatus(), status)) {
+      // The status holds the recreation counters: the next reconcile must see this write, not an older copy from the
+      // informer, or a crash loop could be counted short. So the patch goes into the cache at once (with optimistic
+      // locking, retried on conflict).
+      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(d, statusOnly(d, status), ctx);
+    }
+    UpdateControl<DeepSeekDeployment> control = UpdateControl.noUpdate();
+    return settled ? control : control.rescheduleAfter(requeue);
   }
 
-  /** For each leader pod: make its workers, at its revision, for it alone. */
+  private static GroupRollout.Plan plan(DeploymentModel model, String revision, StatefulSet actualLeaders,
+      List<DeepSeekDeploymentStatus.GroupStatus> groups, Map<Integer, GroupRecovery.Decision> recovery) {
+    Map<Integer, GroupRollout.Group> view = new java.util.TreeMap<>();
+    for (DeepSeekDeploymentStatus.GroupStatus g : groups) {
+      if (g.leader != null) {
+        boolean recreating = recovery.containsKey(g.index) && recovery.get(g.index).action() == GroupRecovery.Action.RECREATE;
+        view.put(g.index, new GroupRollout.Group(g.revision, Boolean.TRUE.equals(g.ready) && !recreating));
+      }
+    }
+    String templateRevision = actualLeaders == null ? null
+        : actualLeaders.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+    int currentPartition = actualLeaders == null || actualLeaders.getSpec().getUpdateStrategy() == null
+        || actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate() == null
+        || actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate().getPartition() == null ? 0
+        : actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
+    return GroupRollout.plan(model.replicas(), model.partition(), model.maxUnavailable(), model.maxSurge(), revision,
+        templateRevision, currentPartition, view);
+  }
+
+  /** Keeps the current revision and every revision a pod still runs; the rest is history nobody needs. */
+  private void pruneHistory(KubernetesClient client, DeepSeekDeployment d, String revision, List<Pod> pods,
+      Map<String, ControllerRevision> history) {
+    java.util.Set<String> used = new java.util.HashSet<>();
+    used.add(revision);
+    pods.forEach(p -> used.add(p.getMetadata().getLabels().get(Labels.REVISION)));
+    for (ControllerRevision r : history.values()) {
+      if (!used.contains(r.getMetadata().getLabels().get(Labels.REVISION)) && r.getMetadata().getDeletionTimestamp() == null) {
+        applier.delete(client, r);
+      }
+    }
+  }
+
+  /** For each leader pod: make its workers, at its revision (from the history when it is an older one), for it alone. */
   private void reconcileWorkers(KubernetesClient client, DeepSeekDeployment d, DeploymentModel model, String revision,
-      List<Pod> pods, Map<String, StatefulSet> stsByName) {
+      List<Pod> pods, Map<String, StatefulSet> stsByName, Map<String, ControllerRevision> history,
+      Map<Integer, GroupRecovery.Decision> recovery, int leaderReplicas) {
     for (StatefulSet set : stsByName.values()) {
       Map<String, String> l = set.getMetadata().getLabels();
       if (!Labels.ROLE_WORKER.equals(l.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null) {
@@ -135,7 +203,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       int group = Integer.parseInt(l.getOrDefault(Labels.GROUP_INDEX, "-1"));
       Pod leader = leaderPod(pods, d, group);
       boolean stale = leader == null || !Objects.equals(leader.getMetadata().getUid(), l.get(Labels.LEADER_UID));
-      if (group >= model.replicas() || stale || model.nodes() == 1) {
+      if (group >= leaderReplicas || stale || model.nodes() == 1) {
         // Garbage collection would get there once the old leader pod is gone; deleting now starts the new group sooner.
         LOG.infof("deleting worker StatefulSet %s/%s (group %d no longer has that leader)", d.getMetadata().getNamespace(),
             set.getMetadata().getName(), group);
@@ -146,43 +214,64 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     if (model.nodes() == 1) {
       return;
     }
-    for (int g = 0; g < model.replicas(); g++) {
+    for (int g = 0; g < leaderReplicas; g++) {
       Pod leader = leaderPod(pods, d, g);
       if (leader == null || leader.getMetadata().getDeletionTimestamp() != null || leader.getStatus() == null
-          || leader.getStatus().getPodIP() == null) {
+          || leader.getStatus().getPodIP() == null
+          || (recovery.containsKey(g) && recovery.get(g).action() == GroupRecovery.Action.RECREATE)) {
         continue;
       }
       String leaderRevision = leader.getMetadata().getLabels().get(Labels.REVISION);
       StatefulSet actual = stsByName.get(Names.workerStatefulSet(d, g));
+      DeploymentModel at = model;
       if (!revision.equals(leaderRevision)) {
-        if (actual == null) {
-          // A leader of an old revision without workers cannot serve; its replacement comes up at the new revision.
-          events.record(client, d, EventRecorder.NORMAL, "RecreatingGroup",
-              "Group " + g + ": leader " + leader.getMetadata().getName() + " runs old revision " + leaderRevision
-                  + " and has no workers; recreating the group at revision " + revision);
-          applier.delete(client, leader);
+        ControllerRevision stored = history.get(RevisionHistory.name(d, leaderRevision));
+        if (stored == null) {
+          if (actual == null) {
+            // Nothing records what that revision ran: the group comes back at the revision its leader ordinal gets now.
+            events.record(client, d, EventRecorder.WARNING, "RecreatingGroup", "Group " + g + ": leader "
+                + leader.getMetadata().getName() + " runs revision " + leaderRevision + ", which is no longer known; recreating it");
+            applier.delete(client, leader);
+          }
+          continue;
         }
-        continue;
+        at = DeploymentModel.of(RevisionHistory.at(d, stored));
       }
-      StatefulSet desired = WorkerStatefulSets.build(model, revision, g, leader.getMetadata().getName(),
+      StatefulSet desired = WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
           leader.getMetadata().getUid(), leader.getStatus().getPodIP());
       apply(client, d, desired, actual, statefulSets);
       if (actual == null) {
         events.record(client, d, EventRecorder.NORMAL, "CreatedGroupWorkers",
             "Group " + g + ": created " + (model.nodes() - 1) + " worker(s) for leader " + leader.getMetadata().getName()
-                + " (" + leader.getStatus().getPodIP() + ")");
+                + " (" + leader.getStatus().getPodIP() + ") at revision " + leaderRevision);
       }
     }
   }
 
-  private void leaderSetChanged(KubernetesClient client, DeepSeekDeployment d, StatefulSet before, DeploymentModel model) {
+  private void leaderSetChanged(KubernetesClient client, DeepSeekDeployment d, StatefulSet before, DeploymentModel model,
+      GroupRollout.Plan plan) {
+    String beforeRevision = before == null ? null : before.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+    String revision = Revision.of(d);
+    if (before != null && !revision.equals(beforeRevision)) {
+      events.record(client, d, EventRecorder.NORMAL, "RollingUpdate", "Rolling groups from revision " + beforeRevision + " to "
+          + revision + " (maxUnavailable " + model.maxUnavailable() + ", maxSurge " + model.maxSurge() + ", partition "
+          + model.partition() + ")");
+    } else if (before != null && plan.inProgress() && !Objects.equals(partitionOf(before), plan.partition())) {
+      events.record(client, d, EventRecorder.NORMAL, "RollingUpdate", "Releasing groups " + plan.partition() + " and above: "
+          + plan.step());
+    }
     if (before == null) {
       events.record(client, d, EventRecorder.NORMAL, "CreatedGroups",
           "Created " + model.replicas() + " group(s) of " + model.nodes() + " pod(s) (" + model.acceleratorSummary() + " each)");
-    } else if (!Objects.equals(before.getSpec().getReplicas(), model.replicas())) {
+    } else if (!plan.inProgress() && !Objects.equals(before.getSpec().getReplicas(), model.replicas())) {
       events.record(client, d, EventRecorder.NORMAL, "ScaledGroups",
           "Scaled from " + before.getSpec().getReplicas() + " to " + model.replicas() + " group(s)");
     }
+  }
+
+  private static Integer partitionOf(StatefulSet set) {
+    return set.getSpec().getUpdateStrategy() == null || set.getSpec().getUpdateStrategy().getRollingUpdate() == null ? null
+        : set.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
   }
 
   /** Events for what users watch: an invalid spec (once per distinct problem) and Ready flips. */

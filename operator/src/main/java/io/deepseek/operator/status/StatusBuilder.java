@@ -5,6 +5,8 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.Labels;
 import io.deepseek.operator.desired.ModelDownload;
+import io.deepseek.operator.recovery.GroupRecovery;
+import io.deepseek.operator.rollout.GroupRollout;
 import io.deepseek.operator.desired.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -28,6 +30,20 @@ public final class StatusBuilder {
 
   public static DeepSeekDeploymentStatus build(DeploymentModel m, String revision, Observed o, List<String> problems,
       DeepSeekDeploymentStatus previous, String now) {
+    return build(m, revision, o, problems, previous, now, null, Map.of());
+  }
+
+  /** The groups as observed: index, leader, revision, readiness, nodes, what each waits for. */
+  public static List<GroupStatus> groups(DeploymentModel m, String revision, Observed o) {
+    return build(m, revision, o, List.of(), null, "1970-01-01T00:00:00Z").groups;
+  }
+
+  /**
+   * @param plan the rollout step, or null
+   * @param recovery per group index: the failure handling decided this reconcile (counters persist in the status)
+   */
+  public static DeepSeekDeploymentStatus build(DeploymentModel m, String revision, Observed o, List<String> problems,
+      DeepSeekDeploymentStatus previous, String now, GroupRollout.Plan plan, Map<Integer, GroupRecovery.Decision> recovery) {
     long generation = Optional.ofNullable(m.resource().getMetadata().getGeneration()).orElse(0L);
     List<Condition> before = previous == null ? List.of() : previous.conditions;
     DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
@@ -44,6 +60,8 @@ public final class StatusBuilder {
     o.pods().stream().filter(p -> isLeader(p)).map(StatusBuilder::podIndex).filter(Objects::nonNull).forEach(indexes::add);
     List<String> unschedulable = new ArrayList<>();
     List<String> downloadFailures = new ArrayList<>();
+    List<String> failedGroups = new ArrayList<>();
+    List<String> restarting = new ArrayList<>();
     int existing = 0;
     int ready = 0;
     int updated = 0;
@@ -51,6 +69,10 @@ public final class StatusBuilder {
       GroupStatus gs = group(m, revision, g, o, unschedulable, downloadFailures);
       if (gs.leader == null) {
         continue;
+      }
+      GroupRecovery.Decision decision = recovery.get(g);
+      if (decision != null) {
+        applyRecovery(m, gs, decision, failedGroups, restarting);
       }
       existing++;
       s.groups.add(gs);
@@ -80,16 +102,26 @@ public final class StatusBuilder {
         .map(gs -> "group " + gs.index + ": " + gs.message).reduce((a, b) -> a + "; " + b).orElse("");
     if (desired == 0 && existing == 0) {
       s.conditions.add(Conditions.make(Conditions.READY, true, "ScaledToZero", "No groups requested (spec.replicas is 0).", generation, before, now));
-    } else if (ready >= desired && existing == desired) {
+    } else if (ready >= desired) {
       s.conditions.add(Conditions.make(Conditions.READY, true, "Ready", "All " + desired + " groups are ready.", generation, before, now));
     } else {
-      String reason = !unschedulable.isEmpty() ? "Unschedulable" : !downloadFailures.isEmpty() ? "ModelDownloadFailed" : "GroupsNotReady";
+      String reason = !failedGroups.isEmpty() ? "GroupFailed" : !unschedulable.isEmpty() ? "Unschedulable"
+          : !downloadFailures.isEmpty() ? "ModelDownloadFailed" : !restarting.isEmpty() ? "GroupRestarting" : "GroupsNotReady";
       s.conditions.add(Conditions.make(Conditions.READY, false, reason,
           ready + " of " + desired + " groups ready" + (notReady.isEmpty() ? "." : "; " + notReady), generation, before, now));
     }
-    if (existing != desired) {
+    if (plan != null && plan.inProgress()) {
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, "RollingUpdate", "Rolling out: " + plan.step() + ".",
+          generation, before, now));
+    } else if (existing != desired) {
       s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, existing < desired ? "ScalingUp" : "ScalingDown",
           "Scaling from " + existing + " to " + desired + " groups.", generation, before, now));
+    } else if (updated < existing && plan != null && m.partition() > 0) {
+      // Everything the partition lets go has been rolled: a canary, held until the user lowers the partition.
+      int hold = Math.min(m.partition(), desired);
+      s.conditions.add(Conditions.make(Conditions.PROGRESSING, false, "PartitionHeld", updated + " of " + existing
+          + " groups run revision " + revision + "; partition " + hold + " holds groups 0-" + (hold - 1)
+          + " at their revision. Lower spec.rollout.partition to roll them.", generation, before, now));
     } else if (updated < existing) {
       s.conditions.add(Conditions.make(Conditions.PROGRESSING, true, "RollingUpdate",
           updated + " of " + existing + " groups run revision " + revision + ".", generation, before, now));
@@ -100,12 +132,18 @@ public final class StatusBuilder {
       s.conditions.add(Conditions.make(Conditions.PROGRESSING, false, "Complete",
           "All groups run revision " + revision + ".", generation, before, now));
     }
-    if (!unschedulable.isEmpty()) {
+    if (!failedGroups.isEmpty()) {
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "GroupFailed", String.join("; ", failedGroups)
+          + ". The group is left alone: fix the cause and change the spec (a new revision recreates it), or delete its leader"
+          + " pod to try again.", generation, before, now));
+    } else if (!unschedulable.isEmpty()) {
       s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "Unschedulable", String.join("; ", unschedulable), generation, before, now));
     } else if (!downloadFailures.isEmpty()) {
       s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "ModelDownloadFailed",
           String.join("; ", downloadFailures) + " (kubectl logs <pod> -c " + ModelDownload.CONTAINER + " shows why; the download is retried)",
           generation, before, now));
+    } else if (!restarting.isEmpty()) {
+      s.conditions.add(Conditions.make(Conditions.DEGRADED, true, "GroupRestarting", String.join("; ", restarting), generation, before, now));
     } else {
       s.conditions.add(Conditions.make(Conditions.DEGRADED, false, "AsExpected", "No problem found.", generation, before, now));
     }
@@ -129,7 +167,6 @@ public final class StatusBuilder {
         .toList();
     gs.nodes.add(Optional.ofNullable(leader.getSpec().getNodeName()).orElse(""));
     workers.forEach(w -> gs.nodes.add(Optional.ofNullable(w.getSpec().getNodeName()).orElse("")));
-    gs.restarts = restarts(leader) + workers.stream().mapToInt(StatusBuilder::restarts).sum();
 
     String leaderUid = leader.getMetadata().getUid();
     StatefulSet workerSet = o.statefulSets().stream()
@@ -172,6 +209,29 @@ public final class StatusBuilder {
     return gs;
   }
 
+  private static void applyRecovery(DeploymentModel m, GroupStatus gs, GroupRecovery.Decision d, List<String> failedGroups,
+      List<String> restarting) {
+    GroupRecovery.State st = d.state();
+    gs.restarts = st.restarts();
+    gs.lastRestartTime = st.lastRestartTime();
+    gs.failed = st.failed() ? Boolean.TRUE : null;
+    gs.lastFailure = st.lastFailure();
+    if (st.failed()) {
+      gs.ready = gs.ready && d.failure() == null;
+      gs.message = "failed after " + st.restarts() + " recreations: " + st.lastFailure();
+      failedGroups.add("group " + gs.index + " failed after " + st.restarts() + " recreations within " + m.failureWindow().toMinutes() + "m"
+          + "; last: " + st.lastFailure());
+    } else if (d.failure() != null) {
+      gs.ready = false;
+      switch (d.action()) {
+        case RECREATE -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
+        case WAIT -> gs.message = "recreating the group at " + d.waitUntil() + " (back-off): " + d.failure();
+        default -> gs.message = d.failure() + " (failure.policy None: left to the kubelet)";
+      }
+      restarting.add("group " + gs.index + ": " + gs.message);
+    }
+  }
+
   static boolean isLeader(Pod p) {
     return Labels.ROLE_LEADER.equals(label(p, Labels.ROLE)) && p.getMetadata().getDeletionTimestamp() == null;
   }
@@ -199,14 +259,6 @@ public final class StatusBuilder {
       return false;
     }
     return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  private static int restarts(Pod p) {
-    if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
-      return 0;
-    }
-    return p.getStatus().getContainerStatuses().stream().map(ContainerStatus::getRestartCount).filter(Objects::nonNull)
-        .mapToInt(Integer::intValue).sum();
   }
 
   /** The model-download init container failed (it is retried with back-off, so look at its last termination). */

@@ -49,6 +49,12 @@ public final class SpecValidator {
     }
     parallelism(m, p);
     ports(m, p);
+    if (m.maxUnavailable() + m.maxSurge() < 1) {
+      p.add("spec.rollout: maxUnavailable + maxSurge must be at least 1, or no group could ever move to a new revision");
+    }
+    if (m.failureBackoff() == null || m.failureWindow() == null) {
+      p.add("spec.failure: window and backoff are durations such as 1h or 30s");
+    }
     extraArgs(m, p);
     env(m, p);
     if (m.startupTimeout() == null) {

@@ -32,7 +32,14 @@ class DeploymentModelTest {
     String before = Revision.of(d);
     d.getSpec().replicas = 5;
     d.getSpec().service.port = 9000;
+    d.getSpec().rollout = new io.deepseek.operator.api.v1alpha1.RolloutSpec();
+    d.getSpec().rollout.partition = 1;
+    d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
+    d.getSpec().failure.maxRestarts = 2;
     assertThat(Revision.of(d)).isEqualTo(before);
+    d.getSpec().model.revision = "2026-11-22";
+    assertThat(Revision.of(d)).as("new weights behind the same path").isNotEqualTo(before);
+    d.getSpec().model.revision = null;
     d.getSpec().engine.image = "lmsysorg/sglang:v0.5.19";
     assertThat(Revision.of(d)).isNotEqualTo(before);
   }

@@ -22,7 +22,8 @@ class InstallManifestsIT {
           List.of("patch", "deepseekdeployments.serving.deepseek-operator.io/status"),
           List.of("update", "deepseekdeployments.serving.deepseek-operator.io/finalizers"),
           List.of("create", "statefulsets.apps"), List.of("patch", "statefulsets.apps"), List.of("delete", "statefulsets.apps"),
-          List.of("watch", "statefulsets.apps"), List.of("create", "services"), List.of("patch", "services"),
+          List.of("watch", "statefulsets.apps"), List.of("create", "controllerrevisions.apps"),
+          List.of("delete", "controllerrevisions.apps"), List.of("watch", "controllerrevisions.apps"), List.of("create", "services"), List.of("patch", "services"),
           List.of("watch", "services"), List.of("watch", "pods"), List.of("delete", "pods"),
           List.of("create", "events"), List.of("update", "events"))) {
         LocalCluster.Run r = cluster.kubectl("auth", "can-i", check.get(0), check.get(1), "--all-namespaces", "--as", SA);

@@ -84,7 +84,7 @@ public final class LocalCluster implements BeforeAllCallback {
     operatorPort = freePort();
     operatorLog = root.resolve("operator/target/operator-e2e.log");
     ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar).redirectErrorStream(true)
-        .redirectOutput(operatorLog.toFile());
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(operatorLog.toFile()));
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(operatorPort));
     try {
@@ -117,6 +117,17 @@ public final class LocalCluster implements BeforeAllCallback {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** Kills the operator at once (SIGKILL, no shutdown) and starts it again, as a crash and a restart would. */
+  synchronized void killAndRestartOperator() {
+    operator.destroyForcibly();
+    try {
+      operator.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    startOperator();
   }
 
   /** Resident memory of the operator process, from /proc (Linux). */

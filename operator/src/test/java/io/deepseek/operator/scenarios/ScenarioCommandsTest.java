@@ -125,7 +125,9 @@ class ScenarioCommandsTest {
           .containsEntry("HCCL_BUFFSIZE", "200").containsEntry("HCCL_INTRA_PCIE_ENABLE", "1").containsEntry("HCCL_INTRA_ROCE_ENABLE", "0")
           .containsEntry("HCCL_IF_IP", "$(DS_POD_IP)");
     }
-    assertThat(Rendered.engine(r.worker()).getStartupProbe()).as("headless workers serve no HTTP").isNull();
+    assertThat(Rendered.engine(r.worker()).getStartupProbe().getHttpGet()).as("headless workers serve no HTTP").isNull();
+    assertThat(Rendered.engine(r.worker()).getLivenessProbe().getExec().getCommand().get(2))
+        .as("the rank probe: is the leader it joined still holding the rendezvous?").endsWith("\"$DS_LEADER_IP\" 13389");
   }
 
   static String shm(Rendered r) {

@@ -75,4 +75,12 @@ public class DeepSeekDeploymentSpec {
   @JsonPropertyDescription("Start-up budget: how long a model may take to load before its pod counts as failed.")
   @Default("{}")
   public StartupSpec startup;
+
+  @Default("{}")
+  @JsonPropertyDescription("How groups move to a new revision (any change of what a pod runs): whole groups at a time.")
+  public RolloutSpec rollout;
+
+  @Default("{}")
+  @JsonPropertyDescription("What happens when a rank of a group fails.")
+  public FailureSpec failure;
 }

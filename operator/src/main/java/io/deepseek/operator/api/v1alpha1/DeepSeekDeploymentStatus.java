@@ -65,8 +65,17 @@ public class DeepSeekDeploymentStatus {
     @JsonPropertyDescription("Nodes of the group's pods, by rank.")
     public List<String> nodes = new ArrayList<>();
 
-    @JsonPropertyDescription("Container restarts summed over the group's pods.")
+    @JsonPropertyDescription("Times the group was recreated after a failure; counted until it runs a whole failure.window without one.")
     public Integer restarts;
+
+    @JsonPropertyDescription("When the group was last recreated after a failure.")
+    public String lastRestartTime;
+
+    @JsonPropertyDescription("The group failed failure.maxRestarts times and is left alone until it recovers or the spec changes.")
+    public Boolean failed;
+
+    @JsonPropertyDescription("The last failure of the group: which pod, on which node, and what happened.")
+    public String lastFailure;
 
     @JsonPropertyDescription("What the group is waiting for, if anything.")
     public String message;

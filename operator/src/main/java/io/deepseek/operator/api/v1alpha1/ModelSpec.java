@@ -17,8 +17,14 @@ public class ModelSpec {
   public String servedName;
 
   @Required
-  @JsonPropertyDescription("Where the weights are. Exactly one of hostPath or persistentVolumeClaim.")
+  @JsonPropertyDescription("Where the weights are. Exactly one of hostPath, persistentVolumeClaim, huggingFace or modelScope.")
   public ModelSource source;
+
+  @Pattern("^[A-Za-z0-9._/-]*$")
+  @JsonPropertyDescription("Revision of the weights (e.g. a commit or a date). Any change rolls the groups, one step at a"
+      + " time: the way to upgrade a model whose path stays the same. Also the revision downloaded from a hub when the"
+      + " source names none.")
+  public String revision;
 
   @JsonPropertyDescription("Separate draft weights for speculative decoding, in the same source as the model: an absolute"
       + " node path for hostPath, a sub-path of the claim for persistentVolumeClaim. Mounted read-only under /models.")

@@ -1,0 +1,67 @@
+package io.deepseek.operator.rollout;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.desired.Revision;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Map;
+
+/**
+ * The spec of every revision a group may still run, as a ControllerRevision {@code <name>-<revision>}: a group held back
+ * by the partition, or recreated after a failure below it, gets its workers built from its own revision's spec. A revision
+ * stores what its hash covers (the spec without replicas, service, rollout and failure), so it never changes: it is
+ * created once and only ever deleted.
+ */
+public final class RevisionHistory {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private RevisionHistory() {}
+
+  public static String name(DeepSeekDeployment d, String revision) {
+    return d.getMetadata().getName() + "-" + revision;
+  }
+
+  public static ControllerRevision of(DeepSeekDeployment d, String revision) {
+    Map<String, String> labels = Labels.common(d, "revision");
+    labels.put(Labels.REVISION, revision);
+    return new ControllerRevisionBuilder()
+        .withNewMetadata().withName(name(d, revision)).withNamespace(d.getMetadata().getNamespace()).withLabels(labels)
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(DeepSeekDeployment.GROUP + "/" + DeepSeekDeployment.VERSION)
+            .withKind(DeepSeekDeployment.KIND).withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid())
+            .withController(true).withBlockOwnerDeletion(true).build())
+        .endMetadata()
+        .withRevision(Math.max(1L, d.getMetadata().getGeneration() == null ? 1L : d.getMetadata().getGeneration()))
+        .withData(Map.of("spec", JSON.convertValue(Revision.podSpec(d), Map.class)))
+        .build();
+  }
+
+  /** The deployment as it was at a stored revision: same metadata, that revision's spec. */
+  public static DeepSeekDeployment at(DeepSeekDeployment current, ControllerRevision stored) {
+    // The informer hands data (a RawExtension) back as whatever fabric8 made of it: a map or a generic resource. Through
+    // a JSON tree, both read the same.
+    JsonNode data = Serialization.jsonMapper().valueToTree(stored.getData());
+    JsonNode spec = data == null ? null : data.get("spec");
+    if (spec == null || !spec.isObject()) {
+      throw new IllegalStateException("ControllerRevision " + stored.getMetadata().getName() + " holds no spec");
+    }
+    ObjectNode merged = ((ObjectNode) spec).deepCopy();
+    // What a revision does not cover (replicas, service, rollout, failure) is today's.
+    ObjectNode today = JSON.valueToTree(current.getSpec());
+    for (String field : Revision.NOT_COVERED) {
+      if (today.has(field)) {
+        merged.set(field, today.get(field));
+      }
+    }
+    DeepSeekDeployment d = new DeepSeekDeployment();
+    d.setMetadata(current.getMetadata());
+    d.setSpec(JSON.convertValue(merged, DeepSeekDeploymentSpec.class));
+    return d;
+  }
+}

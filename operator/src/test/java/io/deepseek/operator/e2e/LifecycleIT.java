@@ -1,0 +1,288 @@
+package io.deepseek.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Group lifecycle on the local cluster: failures recreate whole groups with bounded restarts; rollouts replace whole groups
+ * within maxUnavailable/maxSurge, hold at the partition, and survive an operator crash. Pod failures are simulated the way
+ * a kubelet reports them (container restart counts in the pod status), kwok playing the kubelet.
+ */
+@ExtendWith(LocalCluster.class)
+class LifecycleIT {
+  static final Duration WAIT = Duration.ofMinutes(2);
+  static final String NAME = "deepseek-r1";
+  LocalCluster cluster;
+  KubernetesClient client;
+  String ns;
+
+  @BeforeEach
+  void namespace() {
+    cluster = LocalCluster.get();
+    client = cluster.client;
+    ns = "lc-" + UUID.randomUUID().toString().substring(0, 8);
+    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
+        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
+  }
+
+  @AfterEach
+  void deleteNamespace() {
+    client.namespaces().withName(ns).delete();
+    await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+  }
+
+  void apply(String extraSpec, int replicas) throws IOException {
+    applyShrunk(cluster, ns, extraSpec, replicas);
+  }
+
+  /** The S4 example, shrunk so that several groups fit the simulated nodes: 2 pods x 4 GPUs per group, no host network. */
+  static void applyShrunk(LocalCluster cluster, String ns, String extraSpec, int replicas) throws IOException {
+    String yaml = Files.readString(cluster.root.resolve("examples/deepseek-r1-sglang-2x8-h100.yaml"))
+        .replace("replicas: 1", "replicas: " + replicas).replace("perNode: 8", "perNode: 4").replace("tensor: 16", "tensor: 8")
+        .replace("    product: H100-80GB\n", "").replace("hostNetwork: true", "hostNetwork: false")
+        .replace("  startup:\n", extraSpec + "  startup:\n");
+    Path file = Files.createTempFile("lifecycle", ".yaml");
+    Files.writeString(file, yaml);
+    cluster.kubectlOrFail("apply", "-n", ns, "-f", file.toString());
+  }
+
+  DeepSeekDeployment dsd() {
+    return client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(NAME).get();
+  }
+
+  Condition condition(String type) {
+    DeepSeekDeployment d = dsd();
+    return d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, type);
+  }
+
+  boolean settled(int groups) {
+    DeepSeekDeployment d = dsd();
+    return d != null && d.getStatus() != null && d.getStatus().observedGeneration.equals(d.getMetadata().getGeneration())
+        && Conditions.isTrue(d.getStatus().conditions, "Ready") && !Conditions.isTrue(d.getStatus().conditions, "Progressing")
+        && readyGroups(pods()) == groups && pods().size() == groups * 2;
+  }
+
+  List<Pod> pods() {
+    return client.pods().inNamespace(ns).withLabel(Labels.DEPLOYMENT, NAME).list().getItems();
+  }
+
+  static boolean ready(Pod p) {
+    return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null && p.getStatus().getConditions() != null
+        && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Groups whose leader and worker are ready and of one revision, counted from the pods themselves. */
+  static long readyGroups(List<Pod> pods) {
+    Map<String, Pod> leaders = pods.stream().filter(p -> Labels.ROLE_LEADER.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+        .collect(Collectors.toMap(p -> p.getMetadata().getLabels().get(Labels.POD_INDEX), p -> p, (a, b) -> a));
+    return leaders.entrySet().stream().filter(e -> ready(e.getValue())).filter(e -> pods.stream().anyMatch(w ->
+        Labels.ROLE_WORKER.equals(w.getMetadata().getLabels().get(Labels.ROLE))
+            && e.getKey().equals(w.getMetadata().getLabels().get(Labels.GROUP_INDEX)) && ready(w)
+            && Objects.equals(w.getMetadata().getLabels().get(Labels.REVISION), e.getValue().getMetadata().getLabels().get(Labels.REVISION))))
+        .count();
+  }
+
+  Pod pod(String name) {
+    return client.pods().inNamespace(ns).withName(name).get();
+  }
+
+  /** What a kubelet reports when a container died and was restarted. */
+  void crash(String podName) {
+    Pod p = pod(podName);
+    p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(p.getStatus().getContainerStatuses().get(0))
+        .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
+        .endLastState().build()));
+    client.resource(p).updateStatus();
+  }
+
+  @Test
+  void killingAWorkerRecreatesTheWholeGroup() throws IOException {
+    apply("", 1);
+    await().atMost(WAIT).until(() -> settled(1));
+    await().atMost(WAIT).until(() -> pods().size() == 2 && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
+        .getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+    String leaderUid = pod(NAME + "-0").getMetadata().getUid();
+    long t0 = System.nanoTime();
+    client.pods().inNamespace(ns).withName(NAME + "-0-1").delete();
+    await().atMost(WAIT).until(() -> pod(NAME + "-0") != null && !leaderUid.equals(pod(NAME + "-0").getMetadata().getUid()) && settled(1));
+    System.out.printf("[e2e] worker deleted -> group recreated and Ready: %.2f s%n", (System.nanoTime() - t0) / 1e9);
+    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(1);
+    assertThat(dsd().getStatus().groups.get(0).lastFailure).contains("worker pod", "deepseek-r1-0-1");
+    assertThat(cluster.kubectlOrFail("get", "events", "-n", ns)).contains("RecreatingGroup");
+  }
+
+  @Test
+  void removingANodeBringsItsGroupBackOnOtherNodes() throws IOException {
+    apply("", 1);
+    await().atMost(WAIT).until(() -> settled(1) && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
+        .getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+    String leaderUid = pod(NAME + "-0").getMetadata().getUid();
+    String lost = pod(NAME + "-0-1").getSpec().getNodeName();
+    Node node = client.nodes().withName(lost).get();
+    long t0 = System.nanoTime();
+    client.nodes().withName(lost).delete();
+    try {
+      // The pod garbage collector deletes pods bound to a node that is gone (after its 40 s quarantine); the group follows.
+      await().atMost(Duration.ofMinutes(3)).until(() -> pod(NAME + "-0") != null
+          && !leaderUid.equals(pod(NAME + "-0").getMetadata().getUid()) && settled(1)
+          && pods().stream().noneMatch(p -> lost.equals(p.getSpec().getNodeName())));
+      System.out.printf("[e2e] node %s removed -> group back on other nodes and Ready: %.2f s%n", lost, (System.nanoTime() - t0) / 1e9);
+      assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(1);
+      assertThat(dsd().getStatus().groups.get(0).nodes).doesNotContain(lost);
+    } finally {
+      node.getMetadata().setResourceVersion(null);
+      node.getMetadata().setUid(null);
+      node.getMetadata().setCreationTimestamp(null);
+      node.getMetadata().setManagedFields(null);
+      node.getSpec().setTaints(null);
+      client.nodes().resource(node).create();
+      await().atMost(WAIT).until(() -> client.nodes().withName(lost).get().getStatus().getConditions().stream()
+          .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())));
+    }
+  }
+
+  @Test
+  void aCrashLoopStopsAtMaxRestartsWithTheConditionAndNoRestartStorm() throws IOException {
+    apply("  failure: {maxRestarts: 2, backoff: 1s}\n", 1);
+    await().atMost(WAIT).until(() -> settled(1));
+    for (int i = 0; i < 3; i++) {
+      String uid = pod(NAME + "-0").getMetadata().getUid();
+      await().atMost(WAIT).until(() -> pod(NAME + "-0-1") != null && ready(pod(NAME + "-0-1")) && ready(pod(NAME + "-0")));
+      crash(NAME + "-0-1");
+      if (i < 2) {
+        await().atMost(WAIT).until(() -> pod(NAME + "-0") != null && !uid.equals(pod(NAME + "-0").getMetadata().getUid()));
+      }
+    }
+    await().atMost(WAIT).until(() -> condition("Degraded") != null && "GroupFailed".equals(condition("Degraded").getReason()));
+    assertThat(condition("Degraded").getMessage()).contains("group 0 failed after 2 recreations", "deepseek-r1-0-1",
+        "OOMKilled", "on node gpu-");
+    String failedUid = pod(NAME + "-0").getMetadata().getUid();
+    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
+    assertThat(pod(NAME + "-0").getMetadata().getUid()).as("no further recreation").isEqualTo(failedUid);
+    assertThat(dsd().getStatus().groups.get(0).failed).isTrue();
+    assertThat(cluster.kubectlOrFail("get", "events", "-n", ns)).contains("GroupFailed");
+  }
+
+  /** Polls the pods while a rollout runs; returns the fewest ready groups seen. */
+  int rollAndWatch(Runnable change, int groups) {
+    AtomicInteger min = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicBoolean stop = new AtomicBoolean();
+    Thread watcher = new Thread(() -> {
+      while (!stop.get()) {
+        min.accumulateAndGet((int) readyGroups(pods()), Math::min);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    watcher.start();
+    long t0 = System.nanoTime();
+    change.run();
+    String target = dsd().getStatus().updateRevision;
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+      DeepSeekDeployment d = dsd();
+      return !Objects.equals(d.getStatus().updateRevision, target) && settled(groups)
+          && pods().stream().allMatch(p -> d.getStatus().updateRevision.equals(p.getMetadata().getLabels().get(Labels.REVISION)));
+    });
+    stop.set(true);
+    System.out.printf("[e2e] rolled %d groups in %.2f s; fewest ready groups: %d%n", groups, (System.nanoTime() - t0) / 1e9, min.get());
+    return min.get();
+  }
+
+  void newImage() {
+    cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p", "{\"spec\":{\"engine\":{\"image\":\"lmsysorg/sglang:v0.5.19\"}}}");
+  }
+
+  @Test
+  void rollingThreeGroupsWithMaxUnavailableOneKeepsTwoReady() throws IOException {
+    apply("", 3);
+    await().atMost(WAIT).until(() -> settled(3));
+    assertThat(rollAndWatch(this::newImage, 3)).isGreaterThanOrEqualTo(2);
+    assertThat(dsd().getStatus().currentRevision).isEqualTo(dsd().getStatus().updateRevision);
+    assertThat(dsd().getStatus().updatedReplicas).isEqualTo(3);
+  }
+
+  @Test
+  void surgeWithoutUnavailabilityKeepsThreeReadyAndRemovesTheSurgeGroup() throws IOException {
+    apply("  rollout: {maxSurge: 1, maxUnavailable: 0}\n", 3);
+    await().atMost(WAIT).until(() -> settled(3));
+    assertThat(rollAndWatch(this::newImage, 3)).isGreaterThanOrEqualTo(3);
+    assertThat(pod(NAME + "-3")).as("the surge group is gone").isNull();
+  }
+
+  @Test
+  void scalingAndServiceChangesNeverRestartAGroup() throws IOException {
+    apply("", 2);
+    await().atMost(WAIT).until(() -> settled(2));
+    Map<String, String> before = pods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p",
+        "{\"spec\":{\"replicas\":3,\"service\":{\"annotations\":{\"example.com/lb\":\"internal\"}},\"failure\":{\"maxRestarts\":3}}}");
+    await().atMost(WAIT).until(() -> settled(3));
+    Map<String, String> after = pods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
+    assertThat(after).containsAllEntriesOf(before);
+    assertThat(client.services().inNamespace(ns).withName(NAME).get().getMetadata().getAnnotations()).containsEntry("example.com/lb", "internal");
+  }
+
+  @Test
+  void partitionHoldsTheCanaryThenPromotes() throws IOException {
+    apply("  rollout: {partition: 2}\n", 3);
+    await().atMost(WAIT).until(() -> settled(3));
+    String before = pod(NAME + "-0").getMetadata().getLabels().get(Labels.REVISION);
+    newImage();
+    String next = await().atMost(WAIT).until(() -> {
+      Pod canary = pod(NAME + "-2");
+      String rev = canary == null ? null : canary.getMetadata().getLabels().get(Labels.REVISION);
+      return rev != null && !rev.equals(before) && readyGroups(pods()) == 3 ? rev : null;
+    }, Objects::nonNull);
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(pod(NAME + "-0").getMetadata().getLabels().get(Labels.REVISION)).isEqualTo(before);
+    assertThat(pod(NAME + "-1").getMetadata().getLabels().get(Labels.REVISION)).isEqualTo(before);
+    assertThat(pods().stream().filter(p -> "0".equals(p.getMetadata().getLabels().get(Labels.GROUP_INDEX)))
+        .map(p -> p.getMetadata().getLabels().get(Labels.REVISION))).as("the held group's worker keeps its revision").containsOnly(before);
+    assertThat(condition("Progressing").getMessage()).contains("partition 2 holds groups 0-1");
+    cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p", "{\"spec\":{\"rollout\":{\"partition\":0}}}");
+    await().atMost(WAIT).until(() -> settled(3) && pods().stream().allMatch(p -> next.equals(p.getMetadata().getLabels().get(Labels.REVISION))));
+  }
+
+  @Test
+  void aRolloutInterruptedByAnOperatorCrashCompletesAfterTheRestart() throws IOException {
+    apply("", 3);
+    await().atMost(WAIT).until(() -> settled(3));
+    newImage();
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> condition("Progressing") != null
+        && "RollingUpdate".equals(condition("Progressing").getReason()));
+    cluster.killAndRestartOperator();
+    String target = await().atMost(WAIT).until(() -> dsd().getStatus().updateRevision, Objects::nonNull);
+    await().atMost(WAIT).until(() -> settled(3) && pods().stream().allMatch(p -> target.equals(p.getMetadata().getLabels().get(Labels.REVISION))));
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).extracting(s -> s.getMetadata().getName())
+        .containsExactlyInAnyOrder(NAME, NAME + "-0", NAME + "-1", NAME + "-2");
+    assertThat(pods()).hasSize(6);
+  }
+}

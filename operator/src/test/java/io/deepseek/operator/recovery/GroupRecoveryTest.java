@@ -1,0 +1,150 @@
+package io.deepseek.operator.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.FailureSpec;
+import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.recovery.GroupRecovery.Action;
+import io.deepseek.operator.recovery.GroupRecovery.Decision;
+import io.deepseek.operator.recovery.GroupRecovery.State;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class GroupRecoveryTest {
+  static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+
+  static DeploymentModel model(FailureSpec failure) {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getSpec().failure = failure;
+    return DeploymentModel.of(d);
+  }
+
+  static FailureSpec failure(int maxRestarts, String backoff) {
+    FailureSpec f = new FailureSpec();
+    f.maxRestarts = maxRestarts;
+    f.backoff = backoff;
+    f.window = "1h";
+    return f;
+  }
+
+  static Pod pod(String name, String uid, int restarts, String phase) {
+    return new PodBuilder().withNewMetadata().withName(name).withUid(uid).withCreationTimestamp(NOW.minusSeconds(60).toString())
+        .endMetadata().withNewSpec().withNodeName("gpu-1").endSpec()
+        .withNewStatus().withPhase(phase).addNewContainerStatus().withName("engine").withRestartCount(restarts)
+        .withNewLastState().withNewTerminated().withReason(restarts > 0 ? "Error" : null).withExitCode(restarts > 0 ? 1 : 0)
+        .endTerminated().endLastState().endContainerStatus().endStatus().build();
+  }
+
+  static StatefulSet workers(String members) {
+    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-0").addToAnnotations(Labels.MEMBERS, members)
+        .endMetadata().build();
+  }
+
+  @Test
+  void aHealthyGroupHasNoFailure() {
+    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
+        List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers("w1"), true, NOW)).isNull();
+  }
+
+  @Test
+  void aRestartedContainerNamesThePodTheNodeAndTheExit() {
+    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
+        List.of(pod("deepseek-r1-0-1", "w1", 1, "Running")), workers("w1"), true, NOW))
+        .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 1)");
+  }
+
+  @Test
+  void aFailedPodIsAFailure() {
+    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Failed"), List.of(), null, false, NOW))
+        .startsWith("pod deepseek-r1-0 on node gpu-1 failed");
+  }
+
+  @Test
+  void aReplacedOrMissingWorkerIsCaughtByTheRecordedMembers() {
+    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
+        List.of(pod("deepseek-r1-0-1", "w1-new", 0, "Running")), workers("w1"), true, NOW))
+        .contains("worker pod deepseek-r1-0-1 was replaced");
+    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"), List.of(), workers("w1"), true, NOW))
+        .contains("a worker pod is gone");
+  }
+
+  @Test
+  void aGroupNotReadyWithinTheStartupBudgetHasFailed() {
+    Pod leader = pod("deepseek-r1-0", "l", 0, "Running");
+    leader.getMetadata().setCreationTimestamp(NOW.minus(Duration.ofHours(2)).toString());
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), null, false, NOW)).contains("startup.timeout");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), null, true, NOW)).as("ready groups are past start-up").isNull();
+  }
+
+  @Test
+  void recreationsBackOffExponentiallyThenTheGroupIsMarkedFailed() {
+    DeploymentModel m = model(failure(3, "10s"));
+    Decision first = GroupRecovery.decide(m, State.NONE, "boom", false, NOW);
+    assertThat(first.action()).as("the first recreation is immediate").isEqualTo(Action.RECREATE);
+    assertThat(first.state().restarts()).isEqualTo(1);
+
+    Decision early = GroupRecovery.decide(m, first.state(), "boom", false, NOW.plusSeconds(5));
+    assertThat(early.action()).isEqualTo(Action.WAIT);
+    assertThat(early.waitUntil()).isEqualTo(NOW.plusSeconds(10));
+
+    Decision second = GroupRecovery.decide(m, first.state(), "boom", false, NOW.plusSeconds(10));
+    assertThat(second.action()).isEqualTo(Action.RECREATE);
+    Instant t2 = NOW.plusSeconds(10);
+    assertThat(GroupRecovery.decide(m, second.state(), "boom", false, t2.plusSeconds(19)).waitUntil()).isEqualTo(t2.plusSeconds(20));
+
+    Decision third = GroupRecovery.decide(m, second.state(), "boom", false, t2.plusSeconds(20));
+    assertThat(third.action()).isEqualTo(Action.RECREATE);
+    assertThat(third.state().restarts()).isEqualTo(3);
+
+    Decision fail = GroupRecovery.decide(m, third.state(), "boom again", false, t2.plusSeconds(200));
+    assertThat(fail.action()).isEqualTo(Action.FAIL);
+    assertThat(fail.state().failed()).isTrue();
+    assertThat(fail.state().lastFailure()).isEqualTo("boom again");
+    assertThat(GroupRecovery.decide(m, fail.state(), "boom again", false, t2.plusSeconds(300)).action())
+        .as("a failed group is left alone").isEqualTo(Action.NONE);
+  }
+
+  @Test
+  void backOffDoublesUpToTenMinutes() {
+    DeploymentModel m = model(failure(20, "30s"));
+    assertThat(GroupRecovery.backoff(m, 1)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(GroupRecovery.backoff(m, 2)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(GroupRecovery.backoff(m, 5)).isEqualTo(Duration.ofMinutes(8));
+    assertThat(GroupRecovery.backoff(m, 6)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(GroupRecovery.backoff(m, 19)).isEqualTo(Duration.ofMinutes(10));
+  }
+
+  @Test
+  void aFailedGroupThatIsReadyAgainClearsItsCondition() {
+    State failed = new State(3, NOW.minusSeconds(600).toString(), true, "boom");
+    Decision d = GroupRecovery.decide(model(failure(3, "10s")), failed, null, true, NOW);
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.state().failed()).isFalse();
+  }
+
+  @Test
+  void aQuietWindowResetsTheCount() {
+    State old = new State(3, NOW.minus(Duration.ofMinutes(61)).toString(), false, "boom");
+    Decision d = GroupRecovery.decide(model(failure(3, "10s")), old, "boom", false, NOW);
+    assertThat(d.action()).isEqualTo(Action.RECREATE);
+    assertThat(d.state().restarts()).isEqualTo(1);
+  }
+
+  @Test
+  void policyNoneLeavesPodsAlone() {
+    FailureSpec none = failure(3, "10s");
+    none.policy = FailureSpec.Policy.None;
+    Decision d = GroupRecovery.decide(model(none), State.NONE, "boom", false, NOW);
+    assertThat(d.action()).isEqualTo(Action.NONE);
+    assertThat(d.failure()).isEqualTo("boom");
+  }
+}
