@@ -92,7 +92,7 @@ class LifecycleIT {
   }
 
   static boolean ready(Pod p) {
-    return p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null && p.getStatus().getConditions() != null
+    return p != null && p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null && p.getStatus().getConditions() != null
         && p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
@@ -109,6 +109,12 @@ class LifecycleIT {
 
   Pod pod(String name) {
     return client.pods().inNamespace(ns).withName(name).get();
+  }
+
+  /** The pod exists again, as another pod than {@code uid}. */
+  boolean replaced(String name, String uid) {
+    Pod p = pod(name);
+    return p != null && !uid.equals(p.getMetadata().getUid());
   }
 
   /** What a kubelet reports when a container died and was restarted. */
@@ -129,7 +135,7 @@ class LifecycleIT {
     String leaderUid = pod(NAME + "-0").getMetadata().getUid();
     long t0 = System.nanoTime();
     client.pods().inNamespace(ns).withName(NAME + "-0-1").delete();
-    await().atMost(WAIT).until(() -> pod(NAME + "-0") != null && !leaderUid.equals(pod(NAME + "-0").getMetadata().getUid()) && settled(1));
+    await().atMost(WAIT).until(() -> replaced(NAME + "-0", leaderUid) && settled(1));
     System.out.printf("[e2e] worker deleted -> group recreated and Ready: %.2f s%n", (System.nanoTime() - t0) / 1e9);
     assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(1);
     assertThat(dsd().getStatus().groups.get(0).lastFailure).contains("worker pod", "deepseek-r1-0-1");
@@ -148,8 +154,7 @@ class LifecycleIT {
     client.nodes().withName(lost).delete();
     try {
       // The pod garbage collector deletes pods bound to a node that is gone (after its 40 s quarantine); the group follows.
-      await().atMost(Duration.ofMinutes(3)).until(() -> pod(NAME + "-0") != null
-          && !leaderUid.equals(pod(NAME + "-0").getMetadata().getUid()) && settled(1)
+      await().atMost(Duration.ofMinutes(3)).until(() -> replaced(NAME + "-0", leaderUid) && settled(1)
           && pods().stream().noneMatch(p -> lost.equals(p.getSpec().getNodeName())));
       System.out.printf("[e2e] node %s removed -> group back on other nodes and Ready: %.2f s%n", lost, (System.nanoTime() - t0) / 1e9);
       assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(1);
@@ -172,10 +177,10 @@ class LifecycleIT {
     await().atMost(WAIT).until(() -> settled(1));
     for (int i = 0; i < 3; i++) {
       String uid = pod(NAME + "-0").getMetadata().getUid();
-      await().atMost(WAIT).until(() -> pod(NAME + "-0-1") != null && ready(pod(NAME + "-0-1")) && ready(pod(NAME + "-0")));
+      await().atMost(WAIT).until(() -> ready(pod(NAME + "-0-1")) && ready(pod(NAME + "-0")));
       crash(NAME + "-0-1");
       if (i < 2) {
-        await().atMost(WAIT).until(() -> pod(NAME + "-0") != null && !uid.equals(pod(NAME + "-0").getMetadata().getUid()));
+        await().atMost(WAIT).until(() -> replaced(NAME + "-0", uid));
       }
     }
     await().atMost(WAIT).until(() -> condition("Degraded") != null && "GroupFailed".equals(condition("Degraded").getReason()));
@@ -186,6 +191,11 @@ class LifecycleIT {
     assertThat(pod(NAME + "-0").getMetadata().getUid()).as("no further recreation").isEqualTo(failedUid);
     assertThat(dsd().getStatus().groups.get(0).failed).isTrue();
     assertThat(cluster.kubectlOrFail("get", "events", "-n", ns)).contains("GroupFailed");
+
+    // The documented retry: delete the leader pod. The group comes back whole, and once ready its failure clears.
+    client.pods().inNamespace(ns).withName(NAME + "-0").delete();
+    await().atMost(WAIT).until(() -> settled(1) && condition("Degraded") != null && "False".equals(condition("Degraded").getStatus()));
+    assertThat(dsd().getStatus().groups.get(0).failed).isNull();
   }
 
   /** Polls the pods while a rollout runs; returns the fewest ready groups seen. */
@@ -205,10 +215,10 @@ class LifecycleIT {
     watcher.start();
     long t0 = System.nanoTime();
     change.run();
-    String target = dsd().getStatus().updateRevision;
+    long generation = dsd().getMetadata().getGeneration();
     await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
       DeepSeekDeployment d = dsd();
-      return !Objects.equals(d.getStatus().updateRevision, target) && settled(groups)
+      return d.getStatus().observedGeneration >= generation && settled(groups)
           && pods().stream().allMatch(p -> d.getStatus().updateRevision.equals(p.getMetadata().getLabels().get(Labels.REVISION)));
     });
     stop.set(true);
@@ -248,6 +258,23 @@ class LifecycleIT {
     Map<String, String> after = pods().stream().collect(Collectors.toMap(p -> p.getMetadata().getName(), p -> p.getMetadata().getUid()));
     assertThat(after).containsAllEntriesOf(before);
     assertThat(client.services().inNamespace(ns).withName(NAME).get().getMetadata().getAnnotations()).containsEntry("example.com/lb", "internal");
+  }
+
+  @Test
+  void revertingTheSpecMidRolloutRollsBackTheSameWay() throws IOException {
+    apply("", 3);
+    await().atMost(WAIT).until(() -> settled(3));
+    String original = dsd().getStatus().currentRevision;
+    int fewest = rollAndWatch(() -> {
+      newImage();
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> pods().stream()
+          .anyMatch(p -> !original.equals(p.getMetadata().getLabels().get(Labels.REVISION))));
+      cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p",
+          "{\"spec\":{\"engine\":{\"image\":\"lmsysorg/sglang:v0.5.18\"}}}");
+    }, 3);
+    assertThat(fewest).isGreaterThanOrEqualTo(2);
+    assertThat(dsd().getStatus().currentRevision).isEqualTo(original);
+    assertThat(pods()).allMatch(p -> original.equals(p.getMetadata().getLabels().get(Labels.REVISION)));
   }
 
   @Test
