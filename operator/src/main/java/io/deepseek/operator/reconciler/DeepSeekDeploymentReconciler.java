@@ -118,7 +118,12 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       Map<String, StatefulSet> stsByName = byName(sets);
       Map<String, ControllerRevision> history = byName(ctx.getSecondaryResources(ControllerRevision.class));
       List<DeepSeekDeploymentStatus.GroupStatus> groups = StatusBuilder.groups(model, revision, observed);
-      recovery = lifecycle.recover(client, d, model, groups, pods, stsByName, now);
+      recovery = lifecycle.decide(d, model, groups, pods, stsByName, now);
+      if (recovery.values().stream().anyMatch(GroupLifecycle::counts)) {
+        // Count before acting: an operator that dies between the two must not recreate a group uncounted.
+        d = patchStatus(ctx, d, GroupLifecycle.counted(d.getStatus(), groups, recovery));
+      }
+      lifecycle.act(client, d, model, recovery, pods, stsByName);
 
       apply(client, d, Services.headless(model), svcs.get(Names.headlessService(d)), services);
       apply(client, d, Services.client(model), svcs.get(Names.clientService(d)), services);
@@ -150,10 +155,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       }
     }
     if (!sameStatus(d.getStatus(), status)) {
-      // The status holds the recreation counters: the next reconcile must see this write, not an older copy from the
-      // informer, or a crash loop could be counted short. So the patch goes into the cache at once (with optimistic
-      // locking, retried on conflict).
-      PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(d, statusOnly(d, status), ctx);
+      patchStatus(ctx, d, status);
     }
     UpdateControl<DeepSeekDeployment> control = UpdateControl.noUpdate();
     return settled ? control : control.rescheduleAfter(requeue);
@@ -332,6 +334,15 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Map<String, T> m = new java.util.HashMap<>();
     items.forEach(i -> m.put(i.getMetadata().getName(), i));
     return m;
+  }
+
+  /**
+   * The status holds the recreation counters: the next reconcile must see this write, not an older copy from the
+   * informer, or a crash loop could be counted short. So the patch goes into the cache at once (with optimistic locking,
+   * retried on conflict). Returns the resource as written.
+   */
+  private static DeepSeekDeployment patchStatus(Context<DeepSeekDeployment> ctx, DeepSeekDeployment d, DeepSeekDeploymentStatus status) {
+    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(d, statusOnly(d, status), ctx);
   }
 
   /** A fresh object with only what the status patch owns (server-side apply of the status subresource). */

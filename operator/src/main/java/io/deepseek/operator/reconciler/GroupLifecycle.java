@@ -1,6 +1,7 @@
 package io.deepseek.operator.reconciler;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.Labels;
@@ -15,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /** Carries out {@link GroupRecovery}'s decisions, and records which worker pods a group was formed with. */
@@ -29,9 +29,9 @@ final class GroupLifecycle {
     this.events = events;
   }
 
-  /** Decides for every existing group and acts; returns the decisions by group index (for the status). */
-  Map<Integer, GroupRecovery.Decision> recover(KubernetesClient client, DeepSeekDeployment d, DeploymentModel m,
-      List<GroupStatus> groups, List<Pod> pods, Map<String, StatefulSet> sets, Instant now) {
+  /** Decides for every existing group; writes nothing. The decisions by group index. */
+  Map<Integer, GroupRecovery.Decision> decide(DeepSeekDeployment d, DeploymentModel m, List<GroupStatus> groups, List<Pod> pods,
+      Map<String, StatefulSet> sets, Instant now) {
     Map<Integer, GroupRecovery.Decision> decisions = new HashMap<>();
     for (GroupStatus gs : groups) {
       Pod leader = pod(pods, gs.leader);
@@ -41,26 +41,77 @@ final class GroupLifecycle {
       StatefulSet set = sets.get(Names.workerStatefulSet(d, gs.index));
       boolean ours = set != null && Objects.equals(leader.getMetadata().getUid(), set.getMetadata().getLabels().get(Labels.LEADER_UID));
       List<Pod> workers = ours ? workersOf(pods, set) : List.of();
-      String failure = GroupRecovery.failure(m, leader, workers, ours ? set : null, Boolean.TRUE.equals(gs.ready), now);
-      GroupRecovery.Decision decision = GroupRecovery.decide(m, previous(d, gs), failure, Boolean.TRUE.equals(gs.ready), now);
-      decisions.put(gs.index, decision);
-      switch (decision.action()) {
-        case RECREATE -> {
-          events.record(client, d, EventRecorder.WARNING, "RecreatingGroup", "Group " + gs.index + " (recreation "
-              + decision.state().restarts() + " of " + m.maxRestarts() + "): " + failure);
-          LOG.infof("%s/%s: recreating group %d: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), gs.index, failure);
-          if (set != null) {
-            applier.delete(client, set);
-            sets.remove(set.getMetadata().getName());
-          }
-          applier.delete(client, leader);
-        }
-        case FAIL -> events.record(client, d, EventRecorder.WARNING, "GroupFailed", "Group " + gs.index + " failed "
-            + decision.state().restarts() + " times within " + m.failureWindow().toMinutes() + "m and is left alone: " + failure);
-        default -> { }
-      }
+      GroupRecovery.State before = previous(d, gs);
+      String lost = GroupRecovery.leaderReplaced(before, leader);
+      String failure = lost != null ? lost
+          : GroupRecovery.failure(m, leader, workers, ours ? set : null, Boolean.TRUE.equals(gs.ready), now);
+      decisions.put(gs.index, GroupRecovery.decide(m, before, failure, lost != null, Boolean.TRUE.equals(gs.ready), now));
     }
     return decisions;
+  }
+
+  /** Whether a decision changes the counters in the status (which must be written before the group is touched). */
+  static boolean counts(GroupRecovery.Decision decision) {
+    return decision.action() == GroupRecovery.Action.RECREATE || decision.action() == GroupRecovery.Action.FAIL
+        || decision.action() == GroupRecovery.Action.RECREATED;
+  }
+
+  /**
+   * The status as it was, with the counters of the groups about to be recreated or failed: written before acting, so
+   * that an operator that dies in between never recreates a group without having counted it.
+   */
+  static DeepSeekDeploymentStatus counted(DeepSeekDeploymentStatus before, List<GroupStatus> groups,
+      Map<Integer, GroupRecovery.Decision> decisions) {
+    DeepSeekDeploymentStatus s = before == null ? new DeepSeekDeploymentStatus()
+        : io.fabric8.kubernetes.client.utils.Serialization.clone(before);
+    for (GroupStatus now : groups) {
+      GroupRecovery.Decision decision = decisions.get(now.index);
+      if (decision == null || !counts(decision)) {
+        continue;
+      }
+      GroupStatus g = s.groups.stream().filter(x -> Objects.equals(x.index, now.index)).findFirst().orElse(null);
+      if (g == null) {
+        g = io.fabric8.kubernetes.client.utils.Serialization.clone(now);
+        s.groups.add(g);
+      }
+      g.revision = now.revision;
+      g.restarts = decision.state().restarts();
+      g.lastRestartTime = decision.state().lastRestartTime();
+      g.failed = decision.state().failed() ? Boolean.TRUE : null;
+      g.lastFailure = decision.state().lastFailure();
+      g.leaderUID = decision.action() == GroupRecovery.Action.RECREATE ? null : now.leaderUID;
+    }
+    s.groups.sort(java.util.Comparator.comparing(g -> g.index));
+    return s;
+  }
+
+  /** Carries out the decisions: recreates groups (worker StatefulSet and leader pod deleted) and records Events. */
+  void act(KubernetesClient client, DeepSeekDeployment d, DeploymentModel m, Map<Integer, GroupRecovery.Decision> decisions,
+      List<Pod> pods, Map<String, StatefulSet> sets) {
+    decisions.forEach((index, decision) -> {
+      switch (decision.action()) {
+        case RECREATE -> {
+          events.record(client, d, EventRecorder.WARNING, "RecreatingGroup", "Group " + index + " (recreation "
+              + decision.state().restarts() + " of " + m.maxRestarts() + "): " + decision.failure());
+          LOG.infof("%s/%s: recreating group %d: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), index,
+              decision.failure());
+          StatefulSet set = sets.remove(Names.workerStatefulSet(d, index));
+          if (set != null) {
+            applier.delete(client, set);
+          }
+          Pod leader = pod(pods, Names.leaderPod(d, index));
+          if (leader != null) {
+            applier.delete(client, leader);
+          }
+        }
+        case RECREATED -> events.record(client, d, EventRecorder.WARNING, "RecreatingGroup", "Group " + index + " (recreation "
+            + decision.state().restarts() + " of " + m.maxRestarts() + "): " + decision.failure() + "; its workers follow it");
+        case FAIL -> events.record(client, d, EventRecorder.WARNING, "GroupFailed", "Group " + index + " failed "
+            + decision.state().restarts() + " times within " + m.failureWindow().toMinutes() + "m and is left alone: "
+            + decision.failure());
+        default -> { }
+      }
+    });
   }
 
   /** Once a group's workers all exist, their UIDs are its members: any other worker pod later is a replacement. */
@@ -73,8 +124,7 @@ final class GroupLifecycle {
       }
       List<Pod> workers = workersOf(pods, set);
       if (workers.size() == m.nodes() - 1 && workers.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null)) {
-        String members = workers.stream().map(p -> p.getMetadata().getUid()).sorted().collect(Collectors.joining(","));
-        applier.annotate(client, set, Labels.MEMBERS, members);
+        applier.annotate(client, set, Labels.MEMBERS, GroupRecovery.members(workers));
       }
     }
   }
@@ -87,7 +137,8 @@ final class GroupLifecycle {
         // A group at another revision is another group: a spec change gives a failed group a fresh start.
         .filter(g -> Objects.equals(g.index, now.index) && Objects.equals(g.revision, now.revision))
         .findFirst()
-        .map(g -> new GroupRecovery.State(g.restarts == null ? 0 : g.restarts, g.lastRestartTime, Boolean.TRUE.equals(g.failed), g.lastFailure))
+        .map(g -> new GroupRecovery.State(g.restarts == null ? 0 : g.restarts, g.lastRestartTime, Boolean.TRUE.equals(g.failed),
+            g.lastFailure, g.leaderUID))
         .orElse(GroupRecovery.State.NONE);
   }
 

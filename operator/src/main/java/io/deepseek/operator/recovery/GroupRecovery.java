@@ -9,11 +9,10 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
@@ -25,13 +24,24 @@ import java.util.stream.Collectors;
 public final class GroupRecovery {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
-  /** Recreations of a group, persisted in status.groups[]. */
-  public record State(int restarts, String lastRestartTime, boolean failed, String lastFailure) {
-    public static final State NONE = new State(0, null, false, null);
+  /**
+   * Recreations of a group, persisted in status.groups[], and the leader pod UID the group was formed around (null right
+   * after the operator recreated it).
+   */
+  public record State(int restarts, String lastRestartTime, boolean failed, String lastFailure, String leaderUid) {
+    public static final State NONE = new State(0, null, false, null, null);
+
+    State with(int restarts, String lastRestartTime, boolean failed, String lastFailure) {
+      return new State(restarts, lastRestartTime, failed, lastFailure, leaderUid);
+    }
   }
 
+  /**
+   * NONE; RECREATE the group; WAIT for the back-off; FAIL: mark it failed; RECREATED: Kubernetes replaced its leader
+   * already (the group comes back whole by itself), so only count it.
+   */
   public enum Action {
-    NONE, RECREATE, WAIT, FAIL
+    NONE, RECREATE, WAIT, FAIL, RECREATED
   }
 
   /** What to do about a group, its state afterwards, and until when to wait. */
@@ -57,35 +67,96 @@ public final class GroupRecovery {
     String members = workerSet == null || workerSet.getMetadata().getAnnotations() == null ? null
         : workerSet.getMetadata().getAnnotations().get(Labels.MEMBERS);
     if (members != null) {
-      Set<String> expected = new TreeSet<>(Arrays.asList(members.split(",")));
+      Map<String, String> expected = parseMembers(members);
+      Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
+      for (Map.Entry<String, String> member : expected.entrySet()) {
+        if (!present.contains(member.getKey())) {
+          return "worker pod " + member.getValue() + " is gone (deleted, evicted or its node lost)";
+        }
+      }
       for (Pod w : workers) {
-        if (!expected.contains(w.getMetadata().getUid())) {
+        if (!expected.containsKey(w.getMetadata().getUid())) {
           return "worker pod " + w.getMetadata().getName() + " was replaced (deleted, evicted or its node lost)";
         }
       }
-      Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
-      if (!present.containsAll(expected)) {
-        return "a worker pod is gone (deleted, evicted or its node lost)";
-      }
     }
     Duration budget = m.startupTimeout();
-    if (!groupReady && budget != null && leader.getMetadata().getCreationTimestamp() != null
-        && Instant.parse(leader.getMetadata().getCreationTimestamp()).plus(budget).isBefore(now)) {
+    Instant started = groupReady || budget == null || workers.size() < m.nodes() - 1 ? null : allScheduledAt(pods);
+    if (started != null && started.plus(budget).isBefore(now)) {
       return "the group was not ready within startup.timeout (" + m.engine().image + " loading " + m.modelName() + " for over "
-          + budget.toMinutes() + "m)";
+          + budget.toMinutes() + "m since its pods were scheduled)";
     }
     return null;
   }
 
+  /** The members annotation: each worker the group was formed with, as {@code uid/pod/node}, comma separated. */
+  public static String members(List<Pod> workers) {
+    return workers.stream().sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
+        .map(p -> p.getMetadata().getUid() + "/" + p.getMetadata().getName() + "/"
+            + (p.getSpec() == null || p.getSpec().getNodeName() == null ? "" : p.getSpec().getNodeName()))
+        .collect(Collectors.joining(","));
+  }
+
+  /** uid -> "pod on node gpu-3", in the annotation's order. */
+  static Map<String, String> parseMembers(String members) {
+    Map<String, String> out = new java.util.LinkedHashMap<>();
+    for (String entry : members.split(",")) {
+      String[] parts = entry.split("/", -1);
+      if (parts[0].isBlank()) {
+        continue;
+      }
+      String pod = parts.length > 1 ? parts[1] : "with UID " + parts[0];
+      String node = parts.length > 2 && !parts[2].isBlank() ? " on node " + parts[2] : "";
+      out.put(parts[0], pod + node);
+    }
+    return out;
+  }
+
+  /**
+   * When the last pod of the group was scheduled, or null while any is not: the start-up budget is for loading the model,
+   * and a group waiting for accelerators (reported as Unschedulable) is not restarted for it.
+   */
+  static Instant allScheduledAt(List<Pod> pods) {
+    Instant last = null;
+    for (Pod p : pods) {
+      Instant at = p.getStatus() == null || p.getStatus().getConditions() == null ? null : p.getStatus().getConditions().stream()
+          .filter(c -> "PodScheduled".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+          .map(c -> Instant.parse(c.getLastTransitionTime())).findFirst().orElse(null);
+      if (at == null) {
+        return null;
+      }
+      last = last == null || at.isAfter(last) ? at : last;
+    }
+    return last;
+  }
+
+  /** Why the group's leader changed without the operator recreating the group, or null. */
+  public static String leaderReplaced(State before, Pod leader) {
+    String uid = leader.getMetadata().getUid();
+    if (before == null || before.leaderUid() == null || uid == null || before.leaderUid().equals(uid)) {
+      return null;
+    }
+    return "leader pod " + leader.getMetadata().getName() + " was replaced (deleted, evicted or its node lost)";
+  }
+
   public static Decision decide(DeploymentModel m, State before, String failure, boolean groupReady, Instant now) {
+    return decide(m, before, failure, false, groupReady, now);
+  }
+
+  /**
+   * @param alreadyRecreated the failure is a lost leader: the group is coming back whole by itself; it is counted (and may
+   *     mark the group failed) but nothing is deleted and there is nothing to wait for
+   */
+  public static Decision decide(DeploymentModel m, State before, String failure, boolean alreadyRecreated, boolean groupReady,
+      Instant now) {
     State s = before == null ? State.NONE : before;
     if (s.lastRestartTime() != null && Instant.parse(s.lastRestartTime()).plus(m.failureWindow()).isBefore(now) && !s.failed()) {
       // A whole window without a recreation: the count starts over.
-      s = new State(0, s.lastRestartTime(), false, s.lastFailure());
+      s = s.with(0, s.lastRestartTime(), false, s.lastFailure());
     }
     if (failure == null) {
       if (s.failed() && groupReady) {
-        return new Decision(Action.NONE, new State(s.restarts(), s.lastRestartTime(), false, s.lastFailure()), null, null);
+        return new Decision(Action.NONE, s.with(s.restarts(), s.lastRestartTime(), false, s.lastFailure()), null, null);
       }
       return new Decision(Action.NONE, s, null, null);
     }
@@ -93,7 +164,10 @@ public final class GroupRecovery {
       return new Decision(Action.NONE, s, failure, null);
     }
     if (s.restarts() >= m.maxRestarts()) {
-      return new Decision(Action.FAIL, new State(s.restarts(), s.lastRestartTime(), true, failure), failure, null);
+      return new Decision(Action.FAIL, s.with(s.restarts(), s.lastRestartTime(), true, failure), failure, null);
+    }
+    if (alreadyRecreated) {
+      return new Decision(Action.RECREATED, s.with(s.restarts() + 1, now.toString(), false, failure), failure, null);
     }
     if (s.restarts() > 0 && s.lastRestartTime() != null) {
       Instant until = Instant.parse(s.lastRestartTime()).plus(backoff(m, s.restarts()));
@@ -101,7 +175,7 @@ public final class GroupRecovery {
         return new Decision(Action.WAIT, s, failure, until);
       }
     }
-    return new Decision(Action.RECREATE, new State(s.restarts() + 1, now.toString(), false, failure), failure, null);
+    return new Decision(Action.RECREATE, s.with(s.restarts() + 1, now.toString(), false, failure), failure, null);
   }
 
   /** Before recreation n+1 (n done already): backoff x 2^(n-1), at most 10 minutes. The first one is immediate. */

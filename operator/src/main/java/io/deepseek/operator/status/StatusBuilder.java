@@ -68,6 +68,10 @@ public final class StatusBuilder {
     for (int g : indexes) {
       GroupStatus gs = group(m, revision, g, o, unschedulable, downloadFailures);
       if (gs.leader == null) {
+        GroupStatus carried = g < m.replicas() ? carried(m, previous, g) : null;
+        if (carried != null) {
+          s.groups.add(carried);
+        }
         continue;
       }
       GroupRecovery.Decision decision = recovery.get(g);
@@ -169,6 +173,7 @@ public final class StatusBuilder {
     workers.forEach(w -> gs.nodes.add(Optional.ofNullable(w.getSpec().getNodeName()).orElse("")));
 
     String leaderUid = leader.getMetadata().getUid();
+    gs.leaderUID = leaderUid;
     StatefulSet workerSet = o.statefulSets().stream()
         .filter(ss -> Names.workerStatefulSet(m.resource(), g).equals(ss.getMetadata().getName())).findFirst().orElse(null);
     boolean workersOfThisLeader = workerSet != null && leaderUid != null
@@ -209,9 +214,31 @@ public final class StatusBuilder {
     return gs;
   }
 
+  /**
+   * A group whose leader pod is being replaced keeps its entry (counters and the lost leader's UID), so that the new
+   * leader is recognised as a lost leader and the recreation counted, however long the old pod takes to terminate.
+   */
+  private static GroupStatus carried(DeploymentModel m, DeepSeekDeploymentStatus previous, int g) {
+    GroupStatus was = previous == null ? null
+        : previous.groups.stream().filter(x -> Objects.equals(x.index, g)).findFirst().orElse(null);
+    if (was == null || (was.leaderUID == null && !Boolean.TRUE.equals(was.failed) && (was.restarts == null || was.restarts == 0))) {
+      return null;
+    }
+    GroupStatus c = io.fabric8.kubernetes.client.utils.Serialization.clone(was);
+    c.ready = false;
+    c.leader = null;
+    c.nodes = new ArrayList<>();
+    c.message = "waiting for a new leader pod " + Names.leaderPod(m.resource(), g);
+    return c;
+  }
+
   private static void applyRecovery(DeploymentModel m, GroupStatus gs, GroupRecovery.Decision d, List<String> failedGroups,
       List<String> restarting) {
     GroupRecovery.State st = d.state();
+    if (d.action() == GroupRecovery.Action.RECREATE) {
+      // The next leader is the operator's own doing: it must not count as a lost leader.
+      gs.leaderUID = null;
+    }
     gs.restarts = st.restarts();
     gs.lastRestartTime = st.lastRestartTime();
     gs.failed = st.failed() ? Boolean.TRUE : null;
@@ -224,7 +251,7 @@ public final class StatusBuilder {
     } else if (d.failure() != null) {
       gs.ready = false;
       switch (d.action()) {
-        case RECREATE -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
+        case RECREATE, RECREATED -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
         case WAIT -> gs.message = "recreating the group at " + d.waitUntil() + " (back-off): " + d.failure();
         default -> gs.message = d.failure() + " (failure.policy None: left to the kubelet)";
       }

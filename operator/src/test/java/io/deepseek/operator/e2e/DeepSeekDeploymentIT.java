@@ -7,39 +7,19 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.desired.Labels;
 import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The walking skeleton on the local cluster (real control plane, kwok-simulated GPU nodes), driven with kubectl. */
-@ExtendWith(LocalCluster.class)
-class DeepSeekDeploymentIT {
+class DeepSeekDeploymentIT extends InNamespace {
   static final String EXAMPLE = "examples/deepseek-r1-sglang-2x8-h100.yaml";
   static final Duration WAIT = Duration.ofMinutes(2);
-  LocalCluster cluster;
-  KubernetesClient client;
-  String ns;
 
-  @BeforeEach
-  void namespace() {
-    cluster = LocalCluster.get();
-    client = cluster.client;
-    ns = "it-" + UUID.randomUUID().toString().substring(0, 8);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
-  }
-
-  @AfterEach
-  void deleteNamespace() {
-    client.namespaces().withName(ns).delete();
-    await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+  @Override
+  String prefix() {
+    return "it";
   }
 
   DeepSeekDeployment dsd(String name) {

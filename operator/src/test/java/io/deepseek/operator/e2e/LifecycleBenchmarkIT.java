@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.desired.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -57,9 +55,7 @@ class LifecycleBenchmarkIT {
     LocalCluster cluster = LocalCluster.get();
     KubernetesClient client = cluster.client;
     int rounds = Integer.getInteger("dso.benchmark.rounds", 5);
-    String ns = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
+    String ns = cluster.createNamespace("bench");
     try (Watch pods = client.pods().inNamespace(ns).watch(recorder("pod"));
         Watch sets = client.apps().statefulSets().inNamespace(ns).watch(recorder("sts"))) {
       LifecycleIT.applyShrunk(cluster, ns, "", GROUPS);
@@ -81,7 +77,7 @@ class LifecycleBenchmarkIT {
       });
       assertThat(figures).containsKeys("rollout: spec change -> first group released", "recreation: rank failure -> group ready");
     } finally {
-      client.namespaces().withName(ns).delete();
+      cluster.deleteNamespace(ns);
     }
   }
 

@@ -8,10 +8,8 @@ import io.deepseek.operator.desired.Labels;
 import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,41 +17,23 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Group lifecycle on the local cluster: failures recreate whole groups with bounded restarts; rollouts replace whole groups
  * within maxUnavailable/maxSurge, hold at the partition, and survive an operator crash. Pod failures are simulated the way
  * a kubelet reports them (container restart counts in the pod status), kwok playing the kubelet.
  */
-@ExtendWith(LocalCluster.class)
-class LifecycleIT {
+class LifecycleIT extends InNamespace {
   static final Duration WAIT = Duration.ofMinutes(2);
   static final String NAME = "deepseek-r1";
-  LocalCluster cluster;
-  KubernetesClient client;
-  String ns;
 
-  @BeforeEach
-  void namespace() {
-    cluster = LocalCluster.get();
-    client = cluster.client;
-    ns = "lc-" + UUID.randomUUID().toString().substring(0, 8);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
-  }
-
-  @AfterEach
-  void deleteNamespace() {
-    client.namespaces().withName(ns).delete();
-    await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+  @Override
+  String prefix() {
+    return "lc";
   }
 
   void apply(String extraSpec, int replicas) throws IOException {
@@ -140,6 +120,18 @@ class LifecycleIT {
     assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(1);
     assertThat(dsd().getStatus().groups.get(0).lastFailure).contains("worker pod", "deepseek-r1-0-1");
     assertThat(cluster.kubectlOrFail("get", "events", "-n", ns)).contains("RecreatingGroup");
+
+    // A leader lost behind the operator's back: the group comes back whole by itself, and that counts as a recreation.
+    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get() != null
+        && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get().getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+    String secondLeader = pod(NAME + "-0").getMetadata().getUid();
+    client.pods().inNamespace(ns).withName(NAME + "-0").delete();
+    await().atMost(WAIT).until(() -> replaced(NAME + "-0", secondLeader) && settled(1) && dsd().getStatus().groups.get(0).restarts == 2);
+    assertThat(dsd().getStatus().groups.get(0).lastFailure).isEqualTo("leader pod deepseek-r1-0 was replaced (deleted, evicted or its node lost)");
+    String thirdLeader = pod(NAME + "-0").getMetadata().getUid();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(pod(NAME + "-0").getMetadata().getUid()).as("the new group is not recreated again").isEqualTo(thirdLeader);
+    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(2);
   }
 
   @Test

@@ -119,6 +119,20 @@ public final class LocalCluster implements BeforeAllCallback {
     }
   }
 
+  /** A fresh namespace for one test, labelled so that an interrupted run's leftovers are removed on the next start. */
+  String createNamespace(String prefix) {
+    String ns = prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+    client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata().withName(ns)
+        .addToLabels(IT_LABEL, "true").endMetadata().build()).create();
+    return ns;
+  }
+
+  /** Deletes a test's namespace and waits until it is gone, so its simulated accelerators are free for the next test. */
+  void deleteNamespace(String ns) {
+    client.namespaces().withName(ns).delete();
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(ns).get() == null);
+  }
+
   /** Kills the operator at once (SIGKILL, no shutdown) and starts it again, as a crash and a restart would. */
   synchronized void killAndRestartOperator() {
     operator.destroyForcibly();

@@ -7,7 +7,6 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.Labels;
 import io.deepseek.operator.status.Conditions;
-import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -16,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -38,9 +36,7 @@ class ScenariosIT {
   void exampleRunsOnItsHardware(String example) {
     LocalCluster cluster = LocalCluster.get();
     KubernetesClient client = cluster.client;
-    String ns = "sc-" + UUID.randomUUID().toString().substring(0, 8);
-    client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns)
-        .addToLabels(LocalCluster.IT_LABEL, "true").endMetadata().build()).create();
+    String ns = cluster.createNamespace("sc");
     try {
       long t0 = System.nanoTime();
       cluster.kubectlOrFail("apply", "-n", ns, "-f", cluster.root.resolve("examples").resolve(example).toString());
@@ -65,8 +61,7 @@ class ScenariosIT {
         }
       }
     } finally {
-      client.namespaces().withName(ns).delete();
-      await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+      cluster.deleteNamespace(ns);
     }
   }
 }

@@ -12,6 +12,7 @@ import io.deepseek.operator.recovery.GroupRecovery.State;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.time.Duration;
@@ -52,13 +53,13 @@ class GroupRecoveryTest {
   @Test
   void aHealthyGroupHasNoFailure() {
     assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
-        List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers("w1"), true, NOW)).isNull();
+        List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers("w1/deepseek-r1-0-1/gpu-1"), true, NOW)).isNull();
   }
 
   @Test
   void aRestartedContainerNamesThePodTheNodeAndTheExit() {
     assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
-        List.of(pod("deepseek-r1-0-1", "w1", 1, "Running")), workers("w1"), true, NOW))
+        List.of(pod("deepseek-r1-0-1", "w1", 1, "Running")), workers("w1/deepseek-r1-0-1/gpu-1"), true, NOW))
         .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 1)");
   }
 
@@ -70,19 +71,42 @@ class GroupRecoveryTest {
 
   @Test
   void aReplacedOrMissingWorkerIsCaughtByTheRecordedMembers() {
-    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
-        List.of(pod("deepseek-r1-0-1", "w1-new", 0, "Running")), workers("w1"), true, NOW))
-        .contains("worker pod deepseek-r1-0-1 was replaced");
-    assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"), List.of(), workers("w1"), true, NOW))
-        .contains("a worker pod is gone");
+    String members = GroupRecovery.members(List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")));
+    assertThat(members).isEqualTo("w1/deepseek-r1-0-1/gpu-1");
+    Pod leader = pod("deepseek-r1-0", "l", 0, "Running");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers(members),
+        true, NOW)).isNull();
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1-new", 0, "Running")),
+        workers(members), true, NOW)).isEqualTo("worker pod deepseek-r1-0-1 on node gpu-1 is gone (deleted, evicted or its node lost)");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), workers(members), true, NOW))
+        .isEqualTo("worker pod deepseek-r1-0-1 on node gpu-1 is gone (deleted, evicted or its node lost)");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1", 0, "Running"),
+        pod("deepseek-r1-0-2", "w2", 0, "Running")), workers(members), true, NOW)).contains("deepseek-r1-0-2 was replaced");
+  }
+
+  static Pod scheduled(Pod p, Instant at) {
+    p.getStatus().getConditions().add(new PodConditionBuilder().withType("PodScheduled").withStatus("True")
+        .withLastTransitionTime(at.toString()).build());
+    return p;
   }
 
   @Test
-  void aGroupNotReadyWithinTheStartupBudgetHasFailed() {
-    Pod leader = pod("deepseek-r1-0", "l", 0, "Running");
-    leader.getMetadata().setCreationTimestamp(NOW.minus(Duration.ofHours(2)).toString());
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(), null, false, NOW)).contains("startup.timeout");
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(), null, true, NOW)).as("ready groups are past start-up").isNull();
+  void aGroupNotReadyWithinTheStartupBudgetAfterItsPodsWereScheduledHasFailed() {
+    Pod leader = scheduled(pod("deepseek-r1-0", "l", 0, "Running"), NOW.minus(Duration.ofMinutes(61)));
+    Pod worker = scheduled(pod("deepseek-r1-0-1", "w1", 0, "Running"), NOW.minus(Duration.ofMinutes(61)));
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), null, false, NOW)).contains("startup.timeout");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), null, true, NOW)).as("ready groups are past start-up").isNull();
+  }
+
+  @Test
+  void theStartupBudgetStartsWhenTheLastPodIsScheduled() {
+    Pod leader = scheduled(pod("deepseek-r1-0", "l", 0, "Running"), NOW.minus(Duration.ofHours(3)));
+    Pod pending = pod("deepseek-r1-0-1", "w1", 0, "Pending");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(pending), null, false, NOW))
+        .as("waiting for accelerators is not a failed start").isNull();
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), null, false, NOW)).as("workers not made yet").isNull();
+    Pod late = scheduled(pod("deepseek-r1-0-1", "w1", 0, "Running"), NOW.minus(Duration.ofMinutes(30)));
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(late), null, false, NOW)).as("30 of 60 minutes used").isNull();
   }
 
   @Test
@@ -125,7 +149,7 @@ class GroupRecoveryTest {
 
   @Test
   void aFailedGroupThatIsReadyAgainClearsItsCondition() {
-    State failed = new State(3, NOW.minusSeconds(600).toString(), true, "boom");
+    State failed = new State(3, NOW.minusSeconds(600).toString(), true, "boom", null);
     Decision d = GroupRecovery.decide(model(failure(3, "10s")), failed, null, true, NOW);
     assertThat(d.action()).isEqualTo(Action.NONE);
     assertThat(d.state().failed()).isFalse();
@@ -133,7 +157,7 @@ class GroupRecoveryTest {
 
   @Test
   void aQuietWindowResetsTheCount() {
-    State old = new State(3, NOW.minus(Duration.ofMinutes(61)).toString(), false, "boom");
+    State old = new State(3, NOW.minus(Duration.ofMinutes(61)).toString(), false, "boom", null);
     Decision d = GroupRecovery.decide(model(failure(3, "10s")), old, "boom", false, NOW);
     assertThat(d.action()).isEqualTo(Action.RECREATE);
     assertThat(d.state().restarts()).isEqualTo(1);
@@ -146,5 +170,21 @@ class GroupRecoveryTest {
     Decision d = GroupRecovery.decide(model(none), State.NONE, "boom", false, NOW);
     assertThat(d.action()).isEqualTo(Action.NONE);
     assertThat(d.failure()).isEqualTo("boom");
+  }
+
+  @Test
+  void aLeaderReplacedBehindTheOperatorsBackIsCountedButNotRecreatedAgain() {
+    State formed = new State(0, null, false, null, "old-leader");
+    Pod leader = pod("deepseek-r1-0", "new-leader", 0, "Running");
+    String why = GroupRecovery.leaderReplaced(formed, leader);
+    assertThat(why).isEqualTo("leader pod deepseek-r1-0 was replaced (deleted, evicted or its node lost)");
+    Decision d = GroupRecovery.decide(model(failure(3, "10s")), formed, why, true, false, NOW);
+    assertThat(d.action()).isEqualTo(Action.RECREATED);
+    assertThat(d.state().restarts()).isEqualTo(1);
+    assertThat(GroupRecovery.decide(model(failure(1, "10s")), d.state(), why, true, false, NOW.plusSeconds(1)).action())
+        .as("lost leaders count towards maxRestarts too").isEqualTo(Action.FAIL);
+    assertThat(GroupRecovery.leaderReplaced(new State(1, NOW.toString(), false, "boom", null), leader))
+        .as("the operator's own recreation").isNull();
+    assertThat(GroupRecovery.leaderReplaced(new State(0, null, false, null, "new-leader"), leader)).isNull();
   }
 }

@@ -62,6 +62,10 @@ public class DeepSeekDeploymentStatus {
     @JsonPropertyDescription("Name of the leader pod.")
     public String leader;
 
+    @JsonPropertyDescription("UID of the leader pod the group was formed around. Another leader pod at the same revision,"
+        + " not made by the operator's own recreation, means the group lost its leader (deleted, evicted, node lost).")
+    public String leaderUID;
+
     @JsonPropertyDescription("Nodes of the group's pods, by rank.")
     public List<String> nodes = new ArrayList<>();
 

@@ -10,6 +10,7 @@ public class StartupSpec {
   @Default("60m")
   @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
   @JsonPropertyDescription("How long a pod may take from start to serving (weight load, warm-up), e.g. 45m or 1h30m."
-      + " It becomes the startup probe's budget. Default 60m.")
+      + " It becomes the startup probe's budget, and a group not ready this long after its last pod was scheduled has"
+      + " failed (see failure). Default 60m.")
   public String timeout;
 }
