@@ -51,7 +51,9 @@ public final class ApiServer {
       CustomResourceDefinition crd = c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       c.resource(crd).fieldManager("deepseek-operator-tests").forceConflicts().serverSideApply();
       c.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())
-          .waitUntilCondition(r -> r.getStatus() != null && r.getStatus().getConditions().stream()
+          // Right after creation the status may not carry conditions yet.
+          .waitUntilCondition(r -> r != null && r.getStatus() != null && r.getStatus().getConditions() != null
+              && r.getStatus().getConditions().stream()
               .anyMatch(cond -> "Established".equals(cond.getType()) && "True".equals(cond.getStatus())), 60, TimeUnit.SECONDS);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
