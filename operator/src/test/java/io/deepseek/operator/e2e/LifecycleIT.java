@@ -190,6 +190,29 @@ class LifecycleIT extends InNamespace {
     assertThat(dsd().getStatus().groups.get(0).failed).isNull();
   }
 
+  @Test
+  void aRecoveryBackingOffWhenTheOperatorDiesCompletesOnceAfterTheRestart() throws IOException {
+    apply("  failure: {maxRestarts: 5, backoff: 8s}\n", 1);
+    await().atMost(WAIT).until(() -> settled(1));
+    String first = pod(NAME + "-0").getMetadata().getUid();
+    crash(NAME + "-0-1");
+    await().atMost(WAIT).until(() -> replaced(NAME + "-0", first) && settled(1));
+    String second = pod(NAME + "-0").getMetadata().getUid();
+    crash(NAME + "-0-1");
+    // The second recreation waits 8 s; the operator dies while it waits.
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> condition("Degraded") != null
+        && "GroupRestarting".equals(condition("Degraded").getReason()));
+    assertThat(pod(NAME + "-0").getMetadata().getUid()).as("still backing off").isEqualTo(second);
+    cluster.killAndRestartOperator();
+    await().atMost(WAIT).until(() -> replaced(NAME + "-0", second) && settled(1));
+    String third = pod(NAME + "-0").getMetadata().getUid();
+    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(2);
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+    assertThat(pod(NAME + "-0").getMetadata().getUid()).as("recreated once, not again").isEqualTo(third);
+    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(2);
+    assertThat(condition("Degraded").getStatus()).isEqualTo("False");
+  }
+
   /** Polls the pods while a rollout runs; returns the fewest ready groups seen. */
   int rollAndWatch(Runnable change, int groups) {
     AtomicInteger min = new AtomicInteger(Integer.MAX_VALUE);
