@@ -52,4 +52,6 @@ echo "(the kubelet expands \$(DS_LEADER_IP) to $(kubectl get -n "$NAMESPACE" pod
 echo
 echo "Try: export KUBECONFIG=$KUBECONFIG"
 echo "     kubectl -n $NAMESPACE scale dsd $name --replicas=2 && kubectl -n $NAMESPACE get dsd -w"
+echo "     kubectl -n $NAMESPACE patch dsd $name --type=merge -p '{\"spec\":{\"model\":{\"revision\":\"v2\"}}}'   # a rolling upgrade, group by group"
+echo "     kubectl -n $NAMESPACE get events -w   # what the operator did (docs/operations.md)"
 echo "Stop: hack/cluster-down.sh"
