@@ -136,7 +136,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       StatefulSet leaders = LeaderStatefulSets.build(model, revision, plan.replicas(), plan.partition());
       StatefulSet appliedLeaders = apply(client, d, leaders, actualLeaders, statefulSets);
       if (appliedLeaders != actualLeaders) {
-        leaderSetChanged(client, d, actualLeaders, model, plan);
+        leaderSetChanged(client, d, actualLeaders, model, revision, plan);
       }
       reconcileWorkers(client, d, model, revision, pods, stsByName, history, recovery, plan.replicas());
       lifecycle.recordMembers(client, model, pods, stsByName);
@@ -166,16 +166,13 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Map<Integer, GroupRollout.Group> view = new java.util.TreeMap<>();
     for (DeepSeekDeploymentStatus.GroupStatus g : groups) {
       if (g.leader != null) {
-        boolean recreating = recovery.containsKey(g.index) && recovery.get(g.index).action() == GroupRecovery.Action.RECREATE;
-        view.put(g.index, new GroupRollout.Group(g.revision, Boolean.TRUE.equals(g.ready) && !recreating));
+        view.put(g.index, new GroupRollout.Group(g.revision,
+            Boolean.TRUE.equals(g.ready) && !GroupLifecycle.recreating(recovery, g.index)));
       }
     }
-    String templateRevision = actualLeaders == null ? null
-        : actualLeaders.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-    int currentPartition = actualLeaders == null || actualLeaders.getSpec().getUpdateStrategy() == null
-        || actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate() == null
-        || actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate().getPartition() == null ? 0
-        : actualLeaders.getSpec().getUpdateStrategy().getRollingUpdate().getPartition();
+    String templateRevision = actualLeaders == null ? null : templateRevision(actualLeaders);
+    Integer partition = actualLeaders == null ? null : partitionOf(actualLeaders);
+    int currentPartition = partition == null ? 0 : partition;
     return GroupRollout.plan(model.replicas(), model.partition(), model.maxUnavailable(), model.maxSurge(), revision,
         templateRevision, currentPartition, view);
   }
@@ -220,7 +217,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       Pod leader = leaderPod(pods, d, g);
       if (leader == null || leader.getMetadata().getDeletionTimestamp() != null || leader.getStatus() == null
           || leader.getStatus().getPodIP() == null
-          || (recovery.containsKey(g) && recovery.get(g).action() == GroupRecovery.Action.RECREATE)) {
+          || GroupLifecycle.recreating(recovery, g)) {
         continue;
       }
       String leaderRevision = leader.getMetadata().getLabels().get(Labels.REVISION);
@@ -251,9 +248,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   }
 
   private void leaderSetChanged(KubernetesClient client, DeepSeekDeployment d, StatefulSet before, DeploymentModel model,
-      GroupRollout.Plan plan) {
-    String beforeRevision = before == null ? null : before.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-    String revision = Revision.of(d);
+      String revision, GroupRollout.Plan plan) {
+    String beforeRevision = before == null ? null : templateRevision(before);
     if (before != null && !revision.equals(beforeRevision)) {
       events.record(client, d, EventRecorder.NORMAL, "RollingUpdate", "Rolling groups from revision " + beforeRevision + " to "
           + revision + " (maxUnavailable " + model.maxUnavailable() + ", maxSurge " + model.maxSurge() + ", partition "
@@ -269,6 +265,10 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       events.record(client, d, EventRecorder.NORMAL, "ScaledGroups",
           "Scaled from " + before.getSpec().getReplicas() + " to " + model.replicas() + " group(s)");
     }
+  }
+
+  private static String templateRevision(StatefulSet set) {
+    return set.getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
   }
 
   private static Integer partitionOf(StatefulSet set) {

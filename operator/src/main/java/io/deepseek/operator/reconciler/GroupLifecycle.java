@@ -7,6 +7,7 @@ import io.deepseek.operator.desired.DeploymentModel;
 import io.deepseek.operator.desired.Labels;
 import io.deepseek.operator.desired.Names;
 import io.deepseek.operator.recovery.GroupRecovery;
+import io.deepseek.operator.status.StatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -56,6 +57,12 @@ final class GroupLifecycle {
         || decision.action() == GroupRecovery.Action.RECREATED;
   }
 
+  /** Whether the group is being recreated by the operator in this reconcile (its pods are going). */
+  static boolean recreating(Map<Integer, GroupRecovery.Decision> decisions, int group) {
+    GroupRecovery.Decision decision = decisions.get(group);
+    return decision != null && decision.action() == GroupRecovery.Action.RECREATE;
+  }
+
   /**
    * The status as it was, with the counters of the groups about to be recreated or failed: written before acting, so
    * that an operator that dies in between never recreates a group without having counted it.
@@ -75,11 +82,8 @@ final class GroupLifecycle {
         s.groups.add(g);
       }
       g.revision = now.revision;
-      g.restarts = decision.state().restarts();
-      g.lastRestartTime = decision.state().lastRestartTime();
-      g.failed = decision.state().failed() ? Boolean.TRUE : null;
-      g.lastFailure = decision.state().lastFailure();
-      g.leaderUID = decision.action() == GroupRecovery.Action.RECREATE ? null : now.leaderUID;
+      g.leaderUID = now.leaderUID;
+      StatusBuilder.recordCounters(g, decision);
     }
     s.groups.sort(java.util.Comparator.comparing(g -> g.index));
     return s;

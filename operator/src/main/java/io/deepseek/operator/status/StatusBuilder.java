@@ -232,17 +232,23 @@ public final class StatusBuilder {
     return c;
   }
 
-  private static void applyRecovery(DeploymentModel m, GroupStatus gs, GroupRecovery.Decision d, List<String> failedGroups,
-      List<String> restarting) {
+  /** A recovery decision's counters into a group's status entry (the operator's memory of the group's failures). */
+  public static void recordCounters(GroupStatus gs, GroupRecovery.Decision d) {
     GroupRecovery.State st = d.state();
-    if (d.action() == GroupRecovery.Action.RECREATE) {
-      // The next leader is the operator's own doing: it must not count as a lost leader.
-      gs.leaderUID = null;
-    }
     gs.restarts = st.restarts();
     gs.lastRestartTime = st.lastRestartTime();
     gs.failed = st.failed() ? Boolean.TRUE : null;
     gs.lastFailure = st.lastFailure();
+    if (d.action() == GroupRecovery.Action.RECREATE) {
+      // The next leader is the operator's own doing: it must not count as a lost leader.
+      gs.leaderUID = null;
+    }
+  }
+
+  private static void applyRecovery(DeploymentModel m, GroupStatus gs, GroupRecovery.Decision d, List<String> failedGroups,
+      List<String> restarting) {
+    GroupRecovery.State st = d.state();
+    recordCounters(gs, d);
     if (st.failed()) {
       gs.ready = gs.ready && d.failure() == null;
       gs.message = "failed after " + st.restarts() + " recreations: " + st.lastFailure();
