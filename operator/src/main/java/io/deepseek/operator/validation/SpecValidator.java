@@ -52,7 +52,8 @@ public final class SpecValidator {
     if (m.maxUnavailable() + m.maxSurge() < 1) {
       p.add("spec.rollout: maxUnavailable + maxSurge must be at least 1, or no group could ever move to a new revision");
     }
-    if (m.failureBackoff() == null || m.failureWindow() == null) {
+    // The accessors fall back to the defaults; a value that is set but means nothing (empty, 0s) must be refused instead.
+    if (notADuration(m.failure().window) || notADuration(m.failure().backoff)) {
       p.add("spec.failure: window and backoff are durations such as 1h or 30s");
     }
     extraArgs(m, p);
@@ -64,6 +65,10 @@ public final class SpecValidator {
       p.addAll(Sizing.check(m));
     }
     return p;
+  }
+
+  private static boolean notADuration(String value) {
+    return value != null && DeploymentModel.parseDuration(value) == null;
   }
 
   private static void engineAndAccelerator(DeploymentModel m, List<String> p) {

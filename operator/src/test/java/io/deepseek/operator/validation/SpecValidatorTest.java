@@ -76,6 +76,19 @@ class SpecValidatorTest {
   }
 
   @Test
+  void failureWindowAndBackoffMustBeDurations() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
+    d.getSpec().failure.backoff = "0s";
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.failure: window and backoff");
+    d.getSpec().failure.backoff = "45s";
+    d.getSpec().failure.window = "";
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.failure: window and backoff");
+    d.getSpec().failure.window = "2h";
+    assertThat(SpecValidator.validate(d)).isEmpty();
+  }
+
+  @Test
   void startupTimeoutMustBeADuration() {
     DeepSeekDeployment d = s4();
     d.getSpec().startup.timeout = "0m";
