@@ -2,14 +2,18 @@ package io.deepseek.operator.desired;
 
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.AcceleratorSpec;
+import io.deepseek.operator.api.v1alpha1.AcceleratorType;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.EngineType;
+import io.deepseek.operator.api.v1alpha1.FailureSpec;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
 import io.deepseek.operator.api.v1alpha1.NetworkSpec;
 import io.deepseek.operator.api.v1alpha1.ParallelismSpec;
+import io.deepseek.operator.api.v1alpha1.PodTemplateOverrides;
 import io.deepseek.operator.api.v1alpha1.ResourcesSpec;
+import io.deepseek.operator.api.v1alpha1.RolloutSpec;
 import io.deepseek.operator.api.v1alpha1.SchedulingSpec;
 import io.deepseek.operator.api.v1alpha1.ServiceSpec;
 import io.deepseek.operator.api.v1alpha1.StartupSpec;
@@ -91,8 +95,8 @@ public final class DeploymentModel {
     return spec.model == null ? null : spec.model.revision;
   }
 
-  public io.deepseek.operator.api.v1alpha1.RolloutSpec rollout() {
-    return spec.rollout == null ? new io.deepseek.operator.api.v1alpha1.RolloutSpec() : spec.rollout;
+  public RolloutSpec rollout() {
+    return spec.rollout == null ? new RolloutSpec() : spec.rollout;
   }
 
   public int maxUnavailable() {
@@ -107,12 +111,12 @@ public final class DeploymentModel {
     return rollout().partition == null ? 0 : rollout().partition;
   }
 
-  public io.deepseek.operator.api.v1alpha1.FailureSpec failure() {
-    return spec.failure == null ? new io.deepseek.operator.api.v1alpha1.FailureSpec() : spec.failure;
+  public FailureSpec failure() {
+    return spec.failure == null ? new FailureSpec() : spec.failure;
   }
 
   public boolean recreateGroupOnFailure() {
-    return failure().policy != io.deepseek.operator.api.v1alpha1.FailureSpec.Policy.None;
+    return failure().policy != FailureSpec.Policy.None;
   }
 
   public int maxRestarts() {
@@ -152,12 +156,12 @@ public final class DeploymentModel {
     return accelerator().perNode == null ? 1 : accelerator().perNode;
   }
 
-  public io.deepseek.operator.api.v1alpha1.AcceleratorType acceleratorType() {
-    return accelerator().type == null ? io.deepseek.operator.api.v1alpha1.AcceleratorType.NvidiaGPU : accelerator().type;
+  public AcceleratorType acceleratorType() {
+    return accelerator().type == null ? AcceleratorType.NvidiaGPU : accelerator().type;
   }
 
   public boolean ascend() {
-    return acceleratorType() == io.deepseek.operator.api.v1alpha1.AcceleratorType.AscendNPU;
+    return acceleratorType() == AcceleratorType.AscendNPU;
   }
 
   public String acceleratorResource() {
@@ -267,8 +271,8 @@ public final class DeploymentModel {
     return spec.scheduling == null ? new SchedulingSpec() : spec.scheduling;
   }
 
-  public io.deepseek.operator.api.v1alpha1.PodTemplateOverrides podTemplate() {
-    return spec.podTemplate == null ? new io.deepseek.operator.api.v1alpha1.PodTemplateOverrides() : spec.podTemplate;
+  public PodTemplateOverrides podTemplate() {
+    return spec.podTemplate == null ? new PodTemplateOverrides() : spec.podTemplate;
   }
 
   public ServiceSpec service() {
