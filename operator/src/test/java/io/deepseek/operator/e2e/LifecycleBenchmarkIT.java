@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.desired.Labels;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -116,10 +115,7 @@ class LifecycleBenchmarkIT {
     Pod worker = client.pods().inNamespace(ns).withName(NAME + "-" + group + "-1").get();
     Pod leader = client.pods().inNamespace(ns).withName(NAME + "-" + group).get();
     long t0 = System.nanoTime();
-    worker.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(worker.getStatus().getContainerStatuses().get(0))
-        .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
-        .endLastState().build()));
-    client.resource(worker).updateStatus();
+    LifecycleIT.crash(client, worker);
     await().atMost(Duration.ofMinutes(2)).until(() -> {
       Pod now = client.pods().inNamespace(ns).withName(NAME + "-" + group).get();
       return now != null && !now.getMetadata().getUid().equals(leader.getMetadata().getUid()) && allReadyAt(client, ns, null);

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -99,7 +100,10 @@ class LifecycleIT extends InNamespace {
 
   /** What a kubelet reports when a container died and was restarted. */
   void crash(String podName) {
-    Pod p = pod(podName);
+    crash(client, pod(podName));
+  }
+
+  static void crash(KubernetesClient client, Pod p) {
     p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(p.getStatus().getContainerStatuses().get(0))
         .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
         .endLastState().build()));
