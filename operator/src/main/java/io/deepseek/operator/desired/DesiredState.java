@@ -1,5 +1,8 @@
 package io.deepseek.operator.desired;
 
+import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;

@@ -1,5 +1,9 @@
 package io.deepseek.operator.desired;
 
+import io.deepseek.operator.model.Owners;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.DeploymentModel;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.Map;
@@ -18,7 +22,7 @@ public final class LeaderStatefulSets {
    * @param partition leader ordinals below it keep their revision (the rollout plan lowers it group by group)
    */
   public static StatefulSet build(DeploymentModel m, String revision, int replicas, int partition) {
-    Map<String, String> labels = Labels.common(m.resource(), Labels.ROLE_LEADER);
+    Map<String, String> labels = Labels.common(m.resource(), Labels.POSITION_LEADER);
     return new StatefulSetBuilder()
         .withNewMetadata()
         .withName(Names.leaderStatefulSet(m.resource()))

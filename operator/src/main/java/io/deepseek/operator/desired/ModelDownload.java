@@ -1,7 +1,9 @@
 package io.deepseek.operator.desired;
 
 import io.deepseek.operator.api.v1alpha1.ModelSource;
-import io.deepseek.operator.engine.Secrets;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.EnvVars;
+import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -38,12 +40,12 @@ public final class ModelDownload {
     }
     boolean hf = m.modelSource().huggingFace != null;
     List<EnvVar> env = new ArrayList<>();
-    env.add(PodEnv.value("DS_MODEL_REPO", hub.repo));
+    env.add(EnvVars.value("DS_MODEL_REPO", hub.repo));
     String revision = hub.revision != null ? hub.revision : m.modelRevision();
-    env.add(PodEnv.value("DS_MODEL_REVISION", revision == null ? "" : revision));
-    env.add(PodEnv.value("DS_MODEL_DIR", m.modelMountPath()));
+    env.add(EnvVars.value("DS_MODEL_REVISION", revision == null ? "" : revision));
+    env.add(EnvVars.value("DS_MODEL_DIR", m.modelMountPath()));
     if (hub.tokenSecretRef != null) {
-      env.add(Secrets.fromSecret(hf ? "HF_TOKEN" : "MODELSCOPE_API_TOKEN", hub.tokenSecretRef));
+      env.add(EnvVars.secret(hf ? "HF_TOKEN" : "MODELSCOPE_API_TOKEN", hub.tokenSecretRef));
     }
     // Values travel as environment variables, never spliced into code; the marker makes a restarted pod skip the download.
     String python = hf

@@ -1,5 +1,9 @@
 package io.deepseek.operator.desired;
 
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.PodEnv;
+import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
 import io.deepseek.operator.api.v1alpha1.NetworkSpec;
@@ -53,7 +57,7 @@ public final class PodTemplates {
 
   public static PodTemplateSpec leader(DeploymentModel m, String revision) {
     EngineCommand engine = Engines.forType(m.engineType());
-    Map<String, String> labels = podLabels(m, revision, Labels.ROLE_LEADER);
+    Map<String, String> labels = podLabels(m, revision, Labels.POSITION_LEADER);
     labels.put(Labels.RANK, "0");
     List<EnvVar> env = env(m, engine, PodEnv.leader(m));
     List<ContainerPort> ports = new ArrayList<>(List.of(port("http", m.enginePort())));
@@ -65,7 +69,7 @@ public final class PodTemplates {
 
   public static PodTemplateSpec worker(DeploymentModel m, String revision, int group, String leaderIp) {
     EngineCommand engine = Engines.forType(m.engineType());
-    Map<String, String> labels = podLabels(m, revision, Labels.ROLE_WORKER);
+    Map<String, String> labels = podLabels(m, revision, Labels.POSITION_WORKER);
     labels.put(Labels.GROUP_INDEX, Integer.toString(group));
     List<EnvVar> env = env(m, engine, PodEnv.worker(m, group, leaderIp));
     EngineCommand.Launch launch = engine.worker(m);
@@ -95,7 +99,7 @@ public final class PodTemplates {
       labels.putAll(m.podTemplate().labels);
     }
     labels.putAll(Labels.common(m.resource(), role));
-    labels.put(Labels.ROLE, role);
+    labels.put(Labels.POSITION, role);
     labels.put(Labels.REVISION, revision);
     return labels;
   }

@@ -1,5 +1,9 @@
 package io.deepseek.operator.desired;
 
+import io.deepseek.operator.model.Owners;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.DeploymentModel;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;

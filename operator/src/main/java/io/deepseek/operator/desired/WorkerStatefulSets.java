@@ -1,5 +1,9 @@
 package io.deepseek.operator.desired;
 
+import io.deepseek.operator.model.Owners;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.DeploymentModel;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.util.Map;
@@ -13,7 +17,7 @@ public final class WorkerStatefulSets {
 
   public static StatefulSet build(DeploymentModel m, String revision, int group, String leaderPodName, String leaderPodUid,
       String leaderIp) {
-    Map<String, String> labels = Labels.common(m.resource(), Labels.ROLE_WORKER);
+    Map<String, String> labels = Labels.common(m.resource(), Labels.POSITION_WORKER);
     labels.put(Labels.GROUP_INDEX, Integer.toString(group));
     labels.put(Labels.REVISION, revision);
     labels.put(Labels.LEADER_UID, leaderPodUid);

@@ -1,9 +1,9 @@
 package io.deepseek.operator.engine;
 
-import static io.deepseek.operator.engine.VLLMCommand.value;
+import static io.deepseek.operator.model.EnvVars.value;
 
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.PodEnv;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.deepseek.operator.engine;
 
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.List;
 import java.util.Map;
@@ -12,8 +12,6 @@ import java.util.Map;
 public interface EngineCommand {
   /** A container's command and arguments. */
   record Launch(List<String> command, List<String> args) {}
-
-  int defaultPort();
 
   /** The leader: rank 0, serves the API. */
   Launch leader(DeploymentModel model);

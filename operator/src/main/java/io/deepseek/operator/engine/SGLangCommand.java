@@ -2,10 +2,10 @@ package io.deepseek.operator.engine;
 
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.PodEnv;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.EnvVars;
+import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,11 +22,6 @@ public final class SGLangCommand implements EngineCommand {
   private SGLangCommand() {}
 
   static final List<String> ENTRYPOINT = List.of("python3", "-m", "sglang.launch_server");
-
-  @Override
-  public int defaultPort() {
-    return 30000;
-  }
 
   /** Every rank runs the same command; its rank comes from $(DS_NODE_RANK). */
   @Override
@@ -133,7 +128,7 @@ public final class SGLangCommand implements EngineCommand {
     List<EnvVar> env = new ArrayList<>(Secrets.apiKeyEnv(m, Secrets.API_KEY_ENV));
     if (m.multiNode()) {
       // SGLang advertises this IP to the other ranks; without it a multi-NIC host may pick the wrong one.
-      env.add(new EnvVarBuilder().withName("SGLANG_HOST_IP").withValue("$(" + PodEnv.POD_IP + ")").build());
+      env.add(EnvVars.value("SGLANG_HOST_IP", "$(" + PodEnv.POD_IP + ")"));
     }
     return env;
   }

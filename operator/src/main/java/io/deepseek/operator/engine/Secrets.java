@@ -1,9 +1,9 @@
 package io.deepseek.operator.engine;
 
 import io.deepseek.operator.api.v1alpha1.SecretKeyRef;
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.EnvVars;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.List;
 
 /** Secrets reach containers only as Secret-backed environment variables: never literally in a spec, event or status. */
@@ -13,13 +13,8 @@ public final class Secrets {
 
   private Secrets() {}
 
-  public static EnvVar fromSecret(String name, SecretKeyRef ref) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewSecretKeyRef(ref.key, ref.name, false)
-        .endValueFrom().build();
-  }
-
   static List<EnvVar> apiKeyEnv(DeploymentModel m, String variable) {
     SecretKeyRef ref = m.engine().apiKeySecretRef;
-    return ref == null ? List.of() : List.of(fromSecret(variable, ref));
+    return ref == null ? List.of() : List.of(EnvVars.secret(variable, ref));
   }
 }

@@ -2,14 +2,14 @@ package io.deepseek.operator.engine;
 
 import static io.deepseek.operator.engine.SGLangCommand.add;
 import static io.deepseek.operator.engine.SGLangCommand.ownedIf;
+import static io.deepseek.operator.model.EnvVars.value;
 
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.EngineType;
 import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.PodEnv;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,11 +31,6 @@ public final class VLLMCommand implements EngineCommand {
   static final List<String> SERVE = List.of("vllm", "serve");
 
   private VLLMCommand() {}
-
-  @Override
-  public int defaultPort() {
-    return 8000;
-  }
 
   public static boolean ray(DeploymentModel m) {
     return m.multiNode() && m.engine().multiNode == EngineSpec.MultiNode.Ray;
@@ -235,9 +230,5 @@ public final class VLLMCommand implements EngineCommand {
       ports.put(ray(m) ? "ray-gcs" : dataParallel(m) ? "dp-rpc" : "master", m.distInitPort());
     }
     return ports;
-  }
-
-  static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 }

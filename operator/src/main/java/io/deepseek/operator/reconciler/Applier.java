@@ -1,8 +1,9 @@
 package io.deepseek.operator.reconciler;
 
-import io.deepseek.operator.desired.Hashes;
-import io.deepseek.operator.desired.Labels;
-import io.deepseek.operator.desired.Names;
+import io.deepseek.operator.model.Hashes;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,14 +25,14 @@ final class Applier {
   <T extends HasMetadata> T apply(KubernetesClient client, T desired, T actual) {
     String hash = Hashes.of(desired, 16);
     if (actual != null && actual.getMetadata().getAnnotations() != null
-        && hash.equals(actual.getMetadata().getAnnotations().get(Labels.APPLIED_HASH))) {
+        && hash.equals(actual.getMetadata().getAnnotations().get(Annotations.APPLIED_HASH))) {
       return actual;
     }
     Map<String, String> annotations = new HashMap<>();
     if (desired.getMetadata().getAnnotations() != null) {
       annotations.putAll(desired.getMetadata().getAnnotations());
     }
-    annotations.put(Labels.APPLIED_HASH, hash);
+    annotations.put(Annotations.APPLIED_HASH, hash);
     desired.getMetadata().setAnnotations(annotations);
     meters.counter("deepseek.operator.api.writes", "kind", desired.getKind(), "verb", "apply").increment();
     // Forced: the operator is the only owner of these fields; a hand edit is put back, not negotiated.

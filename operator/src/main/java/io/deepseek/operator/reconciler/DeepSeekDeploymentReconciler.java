@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.config.OperatorConfig;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.desired.LeaderStatefulSets;
-import io.deepseek.operator.desired.Names;
-import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.desired.Services;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.status.Conditions;
@@ -196,7 +196,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       Map<Integer, GroupRecovery.Decision> recovery, int leaderReplicas) {
     for (StatefulSet set : stsByName.values()) {
       Map<String, String> l = set.getMetadata().getLabels();
-      if (!Labels.ROLE_WORKER.equals(l.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null) {
+      if (!Labels.POSITION_WORKER.equals(l.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null) {
         continue;
       }
       int group = Integer.parseInt(l.getOrDefault(Labels.GROUP_INDEX, "-1"));
@@ -327,7 +327,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private static Pod leaderPod(List<Pod> pods, DeepSeekDeployment d, int group) {
     String name = Names.leaderPod(d, group);
     return pods.stream().filter(p -> name.equals(p.getMetadata().getName())
-        && Labels.ROLE_LEADER.equals(p.getMetadata().getLabels().get(Labels.ROLE))).findFirst().orElse(null);
+        && Labels.POSITION_LEADER.equals(p.getMetadata().getLabels().get(Labels.POSITION))).findFirst().orElse(null);
   }
 
   private static <T extends HasMetadata> Map<String, T> byName(java.util.Collection<T> items) {

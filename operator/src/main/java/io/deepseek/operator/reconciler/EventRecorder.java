@@ -1,7 +1,7 @@
 package io.deepseek.operator.reconciler;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.desired.Hashes;
+import io.deepseek.operator.model.Hashes;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;

@@ -3,9 +3,10 @@ package io.deepseek.operator.reconciler;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
-import io.deepseek.operator.desired.Names;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
 import io.deepseek.operator.recovery.GroupRecovery;
 import io.deepseek.operator.status.StatusBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -122,13 +123,13 @@ final class GroupLifecycle {
   void recordMembers(KubernetesClient client, DeploymentModel m, List<Pod> pods, Map<String, StatefulSet> sets) {
     for (StatefulSet set : sets.values()) {
       Map<String, String> labels = set.getMetadata().getLabels();
-      if (!Labels.ROLE_WORKER.equals(labels.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null
-          || (set.getMetadata().getAnnotations() != null && set.getMetadata().getAnnotations().containsKey(Labels.MEMBERS))) {
+      if (!Labels.POSITION_WORKER.equals(labels.get(Labels.COMPONENT)) || set.getMetadata().getDeletionTimestamp() != null
+          || (set.getMetadata().getAnnotations() != null && set.getMetadata().getAnnotations().containsKey(Annotations.MEMBERS))) {
         continue;
       }
       List<Pod> workers = workersOf(pods, set);
       if (workers.size() == m.nodes() - 1 && workers.stream().allMatch(p -> p.getMetadata().getDeletionTimestamp() == null)) {
-        applier.annotate(client, set, Labels.MEMBERS, GroupRecovery.members(workers));
+        applier.annotate(client, set, Annotations.MEMBERS, GroupRecovery.members(workers));
       }
     }
   }

@@ -1,7 +1,8 @@
 package io.deepseek.operator.recovery;
 
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.Labels;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -65,7 +66,7 @@ public final class GroupRecovery {
       }
     }
     String members = workerSet == null || workerSet.getMetadata().getAnnotations() == null ? null
-        : workerSet.getMetadata().getAnnotations().get(Labels.MEMBERS);
+        : workerSet.getMetadata().getAnnotations().get(Annotations.MEMBERS);
     if (members != null) {
       Map<String, String> expected = parseMembers(members);
       Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());

@@ -2,12 +2,12 @@ package io.deepseek.operator.status;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.desired.ModelDownload;
 import io.deepseek.operator.recovery.GroupRecovery;
 import io.deepseek.operator.rollout.GroupRollout;
-import io.deepseek.operator.desired.Names;
+import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -166,7 +166,7 @@ public final class StatusBuilder {
     gs.leader = leaderName;
     gs.revision = label(leader, Labels.REVISION);
     List<Pod> workers = o.pods().stream()
-        .filter(p -> Labels.ROLE_WORKER.equals(label(p, Labels.ROLE)) && Integer.toString(g).equals(label(p, Labels.GROUP_INDEX)))
+        .filter(p -> Labels.POSITION_WORKER.equals(label(p, Labels.POSITION)) && Integer.toString(g).equals(label(p, Labels.GROUP_INDEX)))
         .sorted(Comparator.comparing(p -> Optional.ofNullable(podIndex(p)).orElse(Integer.MAX_VALUE)))
         .toList();
     gs.nodes.add(Optional.ofNullable(leader.getSpec().getNodeName()).orElse(""));
@@ -266,7 +266,7 @@ public final class StatusBuilder {
   }
 
   static boolean isLeader(Pod p) {
-    return Labels.ROLE_LEADER.equals(label(p, Labels.ROLE)) && p.getMetadata().getDeletionTimestamp() == null;
+    return Labels.POSITION_LEADER.equals(label(p, Labels.POSITION)) && p.getMetadata().getDeletionTimestamp() == null;
   }
 
   static Integer podIndex(Pod p) {

@@ -1,7 +1,7 @@
 package io.deepseek.operator.validation;
 
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.config.OperatorConfig;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
@@ -107,7 +107,7 @@ class ReconcilerApiServerTest {
     assertThat(leaders.getMetadata().getManagedFields()).anySatisfy(f -> assertThat(f.getManager()).isEqualTo("deepseek-operator"));
     assertThat(client.services().inNamespace(ns).withName("deepseek-r1-pods").get().getSpec().getPublishNotReadyAddresses()).isTrue();
     assertThat(client.services().inNamespace(ns).withName("deepseek-r1").get().getSpec().getSelector())
-        .containsEntry(Labels.ROLE, Labels.ROLE_LEADER);
+        .containsEntry(Labels.POSITION, Labels.POSITION_LEADER);
 
     Pod leader = runPod(leaders, "deepseek-r1-0", 0, "10.1.0.5", "gpu-0");
     await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-r1-0") != null);

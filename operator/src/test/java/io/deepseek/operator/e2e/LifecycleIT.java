@@ -4,7 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
@@ -79,10 +80,10 @@ class LifecycleIT extends InNamespace {
 
   /** Groups whose leader and worker are ready and of one revision, counted from the pods themselves. */
   static long readyGroups(List<Pod> pods) {
-    Map<String, Pod> leaders = pods.stream().filter(p -> Labels.ROLE_LEADER.equals(p.getMetadata().getLabels().get(Labels.ROLE)))
+    Map<String, Pod> leaders = pods.stream().filter(p -> Labels.POSITION_LEADER.equals(p.getMetadata().getLabels().get(Labels.POSITION)))
         .collect(Collectors.toMap(p -> p.getMetadata().getLabels().get(Labels.POD_INDEX), p -> p, (a, b) -> a));
     return leaders.entrySet().stream().filter(e -> ready(e.getValue())).filter(e -> pods.stream().anyMatch(w ->
-        Labels.ROLE_WORKER.equals(w.getMetadata().getLabels().get(Labels.ROLE))
+        Labels.POSITION_WORKER.equals(w.getMetadata().getLabels().get(Labels.POSITION))
             && e.getKey().equals(w.getMetadata().getLabels().get(Labels.GROUP_INDEX)) && ready(w)
             && Objects.equals(w.getMetadata().getLabels().get(Labels.REVISION), e.getValue().getMetadata().getLabels().get(Labels.REVISION))))
         .count();
@@ -115,7 +116,7 @@ class LifecycleIT extends InNamespace {
     apply("", 1);
     await().atMost(WAIT).until(() -> settled(1));
     await().atMost(WAIT).until(() -> pods().size() == 2 && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
-        .getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+        .getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
     String leaderUid = pod(NAME + "-0").getMetadata().getUid();
     long t0 = System.nanoTime();
     client.pods().inNamespace(ns).withName(NAME + "-0-1").delete();
@@ -127,7 +128,7 @@ class LifecycleIT extends InNamespace {
 
     // A leader lost behind the operator's back: the group comes back whole by itself, and that counts as a recreation.
     await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get() != null
-        && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get().getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+        && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get().getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
     String secondLeader = pod(NAME + "-0").getMetadata().getUid();
     client.pods().inNamespace(ns).withName(NAME + "-0").delete();
     await().atMost(WAIT).until(() -> replaced(NAME + "-0", secondLeader) && settled(1) && dsd().getStatus().groups.get(0).restarts == 2);
@@ -142,7 +143,7 @@ class LifecycleIT extends InNamespace {
   void removingANodeBringsItsGroupBackOnOtherNodes() throws IOException {
     apply("", 1);
     await().atMost(WAIT).until(() -> settled(1) && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
-        .getMetadata().getAnnotations().containsKey(Labels.MEMBERS));
+        .getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
     String leaderUid = pod(NAME + "-0").getMetadata().getUid();
     String lost = pod(NAME + "-0-1").getSpec().getNodeName();
     Node node = client.nodes().withName(lost).get();

@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.FailureSpec;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.recovery.GroupRecovery.Action;
 import io.deepseek.operator.recovery.GroupRecovery.Decision;
 import io.deepseek.operator.recovery.GroupRecovery.State;
@@ -46,7 +47,7 @@ class GroupRecoveryTest {
   }
 
   static StatefulSet workers(String members) {
-    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-0").addToAnnotations(Labels.MEMBERS, members)
+    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-0").addToAnnotations(Annotations.MEMBERS, members)
         .endMetadata().build();
   }
 

@@ -3,8 +3,8 @@ package io.deepseek.operator.rollout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;

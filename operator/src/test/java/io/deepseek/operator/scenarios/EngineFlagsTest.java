@@ -3,7 +3,7 @@ package io.deepseek.operator.scenarios;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.EngineType;
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.engine.Engines;
 import io.deepseek.operator.testing.ProjectPaths;
 import io.deepseek.operator.validation.SpecValidator;

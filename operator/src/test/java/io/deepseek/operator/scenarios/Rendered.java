@@ -1,9 +1,9 @@
 package io.deepseek.operator.scenarios;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.desired.PodTemplates;
-import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
-import io.deepseek.operator.desired.DeploymentModel;
-import io.deepseek.operator.desired.Labels;
-import io.deepseek.operator.desired.Revision;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -23,7 +23,7 @@ class StatusBuilderTest {
 
   Pod leader(int g, boolean ready, String node) {
     return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g).withUid("uid-" + g)
-        .addToLabels(Labels.ROLE, Labels.ROLE_LEADER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.POD_INDEX, "" + g)
+        .addToLabels(Labels.POSITION, Labels.POSITION_LEADER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.POD_INDEX, "" + g)
         .endMetadata().withNewSpec().withNodeName(node).endSpec()
         .withNewStatus().withPodIP("10.0.0." + g).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
         .endStatus().build();
@@ -31,7 +31,7 @@ class StatusBuilderTest {
 
   Pod worker(int g, boolean ready, String node) {
     return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g + "-1")
-        .addToLabels(Labels.ROLE, Labels.ROLE_WORKER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.GROUP_INDEX, "" + g)
+        .addToLabels(Labels.POSITION, Labels.POSITION_WORKER).addToLabels(Labels.REVISION, rev).addToLabels(Labels.GROUP_INDEX, "" + g)
         .addToLabels(Labels.POD_INDEX, "1").endMetadata().withNewSpec().withNodeName(node).endSpec()
         .withNewStatus().addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition().endStatus().build();
   }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.desired.DeploymentModel;
+import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 

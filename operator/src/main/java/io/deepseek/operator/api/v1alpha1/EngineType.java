@@ -1,11 +1,22 @@
 package io.deepseek.operator.api.v1alpha1;
 
-/** Serving engines the operator can render command lines for. */
+/** Serving engines the operator can render command lines for, each with the port it serves on by default. */
 public enum EngineType {
   /** SGLang: one process group across the nodes of a group (--dist-init-addr, --nnodes, --node-rank). */
-  SGLang,
+  SGLang(30000),
   /** vLLM on NVIDIA GPUs: native multi-node (--nnodes, --headless workers), data parallel, or a Ray cluster. */
-  VLLM,
+  VLLM(8000),
   /** vLLM with the vllm-ascend plugin on Huawei Ascend NPUs (HCCL). */
-  VLLMAscend
+  VLLMAscend(8000);
+
+  private final int defaultPort;
+
+  EngineType(int defaultPort) {
+    this.defaultPort = defaultPort;
+  }
+
+  /** The engine's own default of --port, used when engine.port is unset. */
+  public int defaultPort() {
+    return defaultPort;
+  }
 }

@@ -1,4 +1,4 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
@@ -20,7 +20,7 @@ public final class Revision {
 
   /** The part of the spec a revision stands for. */
   public static ObjectNode podSpec(DeepSeekDeployment d) {
-    ObjectNode spec = Hashes.CANONICAL.valueToTree(d.getSpec());
+    ObjectNode spec = Json.MAPPER.valueToTree(d.getSpec());
     spec.remove(NOT_COVERED);
     return spec;
   }

@@ -1,14 +1,14 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
 /** Owner references: garbage collection removes what the operator made when its owner goes. */
-final class Owners {
+public final class Owners {
   private Owners() {}
 
-  static OwnerReference deployment(DeepSeekDeployment d) {
+  public static OwnerReference deployment(DeepSeekDeployment d) {
     return new OwnerReferenceBuilder()
         .withApiVersion(DeepSeekDeployment.GROUP + "/" + DeepSeekDeployment.VERSION)
         .withKind(DeepSeekDeployment.KIND)
@@ -20,7 +20,7 @@ final class Owners {
   }
 
   /** A group's workers belong to its leader pod: when the leader pod goes, so do they (the group is recreated whole). */
-  static OwnerReference leaderPod(String podName, String podUid) {
+  public static OwnerReference leaderPod(String podName, String podUid) {
     return new OwnerReferenceBuilder()
         .withApiVersion("v1")
         .withKind("Pod")

@@ -1,8 +1,10 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
+
+import static io.deepseek.operator.model.EnvVars.field;
+import static io.deepseek.operator.model.EnvVars.value;
 
 import io.deepseek.operator.api.v1alpha1.NetworkSpec;
 import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -87,13 +89,5 @@ public final class PodEnv {
       user.forEach(e -> byName.put(e.getName(), e));
     }
     return new ArrayList<>(byName.values());
-  }
-
-  public static EnvVar value(String name, String value) {
-    return new EnvVarBuilder().withName(name).withValue(value).build();
-  }
-
-  static EnvVar field(String name, String path) {
-    return new EnvVarBuilder().withName(name).withNewValueFrom().withNewFieldRef("v1", path).endValueFrom().build();
   }
 }

@@ -1,24 +1,24 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
-/** Every label and annotation key the operator sets. */
+/**
+ * Every label key the operator sets (annotations are in {@link Annotations}). A pod's place in its group (leader or worker)
+ * is its {@link #POSITION}; the cluster sees the key {@code role} for it, which running pods carry, so it stays.
+ */
 public final class Labels {
   public static final String PREFIX = DeepSeekDeployment.GROUP + "/";
   public static final String DEPLOYMENT = PREFIX + "deployment";
   public static final String GROUP_INDEX = PREFIX + "group-index";
   public static final String RANK = PREFIX + "rank";
-  public static final String ROLE = PREFIX + "role";
+  /** Leader or worker of a group (not a serving role such as prefill or decode). */
+  public static final String POSITION = PREFIX + "role";
   public static final String REVISION = PREFIX + "revision";
   /** On a worker StatefulSet: UID of the leader pod it was made for. */
   public static final String LEADER_UID = PREFIX + "leader-uid";
-  /** On a worker StatefulSet: UIDs of the worker pods the group was formed with; any other worker pod is a replacement. */
-  public static final String MEMBERS = PREFIX + "members";
-  /** Hash of what the operator last applied to an object; equal hash means no write is needed. */
-  public static final String APPLIED_HASH = PREFIX + "applied-hash";
 
   public static final String NAME = "app.kubernetes.io/name";
   public static final String INSTANCE = "app.kubernetes.io/instance";
@@ -29,8 +29,8 @@ public final class Labels {
   public static final String POD_INDEX = "apps.kubernetes.io/pod-index";
   public static final String STS_POD_NAME = "statefulset.kubernetes.io/pod-name";
 
-  public static final String ROLE_LEADER = "leader";
-  public static final String ROLE_WORKER = "worker";
+  public static final String POSITION_LEADER = "leader";
+  public static final String POSITION_WORKER = "worker";
 
   private Labels() {}
 
@@ -48,14 +48,14 @@ public final class Labels {
   public static Map<String, String> leaderSelector(DeepSeekDeployment d) {
     Map<String, String> m = new TreeMap<>();
     m.put(DEPLOYMENT, d.getMetadata().getName());
-    m.put(ROLE, ROLE_LEADER);
+    m.put(POSITION, POSITION_LEADER);
     return m;
   }
 
   public static Map<String, String> workerSelector(DeepSeekDeployment d, int group) {
     Map<String, String> m = new TreeMap<>();
     m.put(DEPLOYMENT, d.getMetadata().getName());
-    m.put(ROLE, ROLE_WORKER);
+    m.put(POSITION, POSITION_WORKER);
     m.put(GROUP_INDEX, Integer.toString(group));
     return m;
   }

@@ -1,4 +1,4 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.AcceleratorSpec;
@@ -72,7 +72,7 @@ public final class DeploymentModel {
     if (engine().port != null) {
       return engine().port;
     }
-    return io.deepseek.operator.engine.Engines.forType(engineType()).defaultPort();
+    return engineType().defaultPort();
   }
 
   public boolean sglang() {

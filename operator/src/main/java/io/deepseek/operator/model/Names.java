@@ -1,4 +1,4 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 

@@ -1,4 +1,4 @@
-package io.deepseek.operator.desired;
+package io.deepseek.operator.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
