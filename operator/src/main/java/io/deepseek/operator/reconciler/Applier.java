@@ -1,19 +1,16 @@
 package io.deepseek.operator.reconciler;
 
-import io.deepseek.operator.model.Hashes;
-import io.deepseek.operator.model.Annotations;
-import io.deepseek.operator.model.Labels;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.HashMap;
 import java.util.Map;
 
-/**
- * Server-side apply with the operator's field manager, skipped when the object already carries the hash of exactly this
- * desired state: a reconcile that changes nothing writes nothing.
- */
+/** The operator's three kinds of write, each counted (deepseek_operator_api_writes_total). */
 final class Applier {
   private final MeterRegistry meters;
 
@@ -21,34 +18,33 @@ final class Applier {
     this.meters = meters;
   }
 
-  /** Returns the object as the API server stored it, or {@code actual} when no write was needed. */
-  <T extends HasMetadata> T apply(KubernetesClient client, T desired, T actual) {
-    String hash = Hashes.of(desired, 16);
-    if (actual != null && actual.getMetadata().getAnnotations() != null
-        && hash.equals(actual.getMetadata().getAnnotations().get(Annotations.APPLIED_HASH))) {
-      return actual;
-    }
-    Map<String, String> annotations = new HashMap<>();
-    if (desired.getMetadata().getAnnotations() != null) {
-      annotations.putAll(desired.getMetadata().getAnnotations());
-    }
-    annotations.put(Annotations.APPLIED_HASH, hash);
-    desired.getMetadata().setAnnotations(annotations);
-    meters.counter("deepseek.operator.api.writes", "kind", desired.getKind(), "verb", "apply").increment();
-    // Forced: the operator is the only owner of these fields; a hand edit is put back, not negotiated.
+  /**
+   * Server-side apply with the operator's field manager, forced: the operator is the only owner of these fields; a hand
+   * edit is put back, not negotiated. Returns the object as the API server stored it.
+   */
+  <T extends HasMetadata> T apply(KubernetesClient client, T desired) {
+    count(desired, "apply");
     return client.resource(desired).fieldManager(Names.FIELD_MANAGER).forceConflicts().serverSideApply();
   }
 
   /** One annotation, merged without touching anything else (not part of the applied desired state). */
   void annotate(KubernetesClient client, HasMetadata object, String key, String value) {
-    meters.counter("deepseek.operator.api.writes", "kind", object.getKind(), "verb", "annotate").increment();
-    String patch = "{\"metadata\":{\"annotations\":{\"" + key + "\":\"" + value + "\"}}}";
-    client.resource(object).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
-        io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+    count(object, "annotate");
+    String patch;
+    try {
+      patch = Json.MAPPER.writeValueAsString(Map.of("metadata", Map.of("annotations", Map.of(key, value))));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    client.resource(object).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   void delete(KubernetesClient client, HasMetadata object) {
-    meters.counter("deepseek.operator.api.writes", "kind", object.getKind(), "verb", "delete").increment();
+    count(object, "delete");
     client.resource(object).withTimeoutInMillis(0).delete();
+  }
+
+  private void count(HasMetadata object, String verb) {
+    meters.counter("deepseek.operator.api.writes", "kind", object.getKind(), "verb", verb).increment();
   }
 }

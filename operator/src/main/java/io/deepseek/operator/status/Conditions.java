@@ -22,6 +22,13 @@ public final class Conditions {
         .withObservedGeneration(generation).withLastTransitionTime(since).build();
   }
 
+  /** Makes the conditions of one status: same generation, same previous conditions, same clock. */
+  public record Builder(long generation, List<Condition> previous, String now) {
+    public Condition make(String type, boolean status, String reason, String message) {
+      return Conditions.make(type, status, reason, message, generation, previous, now);
+    }
+  }
+
   public static Condition find(List<Condition> conditions, String type) {
     if (conditions == null) {
       return null;

@@ -1,4 +1,4 @@
-package io.deepseek.operator.recovery;
+package io.deepseek.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -7,9 +7,9 @@ import io.deepseek.operator.api.v1alpha1.FailureSpec;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Annotations;
 import io.deepseek.operator.model.Labels;
-import io.deepseek.operator.recovery.GroupRecovery.Action;
-import io.deepseek.operator.recovery.GroupRecovery.Decision;
-import io.deepseek.operator.recovery.GroupRecovery.State;
+import io.deepseek.operator.plan.GroupRecovery.Action;
+import io.deepseek.operator.plan.GroupRecovery.Decision;
+import io.deepseek.operator.plan.GroupRecovery.State;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;

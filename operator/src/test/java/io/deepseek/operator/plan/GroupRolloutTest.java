@@ -1,9 +1,9 @@
-package io.deepseek.operator.rollout;
+package io.deepseek.operator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.deepseek.operator.rollout.GroupRollout.Group;
-import io.deepseek.operator.rollout.GroupRollout.Plan;
+import io.deepseek.operator.plan.GroupRollout.Group;
+import io.deepseek.operator.plan.GroupRollout.Step;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -23,7 +23,7 @@ class GroupRolloutTest {
     int stsReplicas = replicas;
     int minReady = Integer.MAX_VALUE;
     for (int step = 0; step < 200; step++) {
-      Plan p = GroupRollout.plan(replicas, partition, maxUnavailable, maxSurge, NEW, template, stsPartition, groups);
+      Step p = GroupRollout.plan(replicas, partition, maxUnavailable, maxSurge, NEW, template, stsPartition, groups);
       template = NEW;
       stsPartition = p.partition();
       stsReplicas = p.replicas();
@@ -84,7 +84,7 @@ class GroupRolloutTest {
 
   @Test
   void aRolloutStartsWithNothingReleasedAndSurgesFirst() {
-    Plan p = GroupRollout.plan(3, 0, 0, 1, NEW, OLD, 0, ready(3, OLD));
+    Step p = GroupRollout.plan(3, 0, 0, 1, NEW, OLD, 0, ready(3, OLD));
     assertThat(p.replicas()).isEqualTo(4);
     assertThat(p.partition()).isEqualTo(3);
     assertThat(p.inProgress()).isTrue();
@@ -94,7 +94,7 @@ class GroupRolloutTest {
   void aScaleUpIsNotARollout() {
     Map<Integer, Group> groups = ready(2, NEW);
     groups.put(2, new Group(NEW, false));
-    Plan p = GroupRollout.plan(3, 0, 1, 1, NEW, NEW, 0, groups);
+    Step p = GroupRollout.plan(3, 0, 1, 1, NEW, NEW, 0, groups);
     assertThat(p.inProgress()).isFalse();
     assertThat(p.replicas()).isEqualTo(3);
   }
@@ -103,7 +103,7 @@ class GroupRolloutTest {
   void nothingMovesWhileTheBudgetIsSpent() {
     Map<Integer, Group> groups = ready(3, OLD);
     groups.put(2, new Group(NEW, false));
-    Plan p = GroupRollout.plan(3, 0, 1, 0, NEW, NEW, 2, groups);
+    Step p = GroupRollout.plan(3, 0, 1, 0, NEW, NEW, 2, groups);
     assertThat(p.partition()).isEqualTo(2);
   }
 }

@@ -1,4 +1,4 @@
-package io.deepseek.operator.rollout;
+package io.deepseek.operator.plan;
 
 import java.util.Map;
 
@@ -17,7 +17,7 @@ public final class GroupRollout {
    * @param replicas groups, surge included
    * @param partition leader ordinals below it keep their revision
    */
-  public record Plan(int replicas, int partition, boolean inProgress, int updated, String step) {}
+  public record Step(int replicas, int partition, boolean inProgress, int updated, String step) {}
 
   private GroupRollout() {}
 
@@ -29,7 +29,7 @@ public final class GroupRollout {
    * @param currentPartition the leader StatefulSet's partition now
    * @param groups every existing group by index, surge groups included
    */
-  public static Plan plan(int replicas, int userPartition, int maxUnavailable, int maxSurge, String revision,
+  public static Step plan(int replicas, int userPartition, int maxUnavailable, int maxSurge, String revision,
       String templateRevision, int currentPartition, Map<Integer, Group> groups) {
     int hold = Math.min(userPartition, replicas);
     int updated = 0;
@@ -46,7 +46,7 @@ public final class GroupRollout {
     }
     if (templateRevision == null) {
       // A new deployment: every group starts at the current revision.
-      return new Plan(replicas, hold, false, updated, "creating groups");
+      return new Step(replicas, hold, false, updated, "creating groups");
     }
     boolean outdated = groups.entrySet().stream().anyMatch(e -> e.getKey() >= hold && e.getKey() < replicas
         && !revision.equals(e.getValue().revision()));
@@ -55,9 +55,9 @@ public final class GroupRollout {
       // drops below what maxUnavailable allows; a plain scale-up never surges.
       boolean surging = groups.keySet().stream().anyMatch(g -> g >= replicas);
       if (surging && !done && maxSurge > 0) {
-        return new Plan(replicas + maxSurge, hold, true, updated, "waiting for the last updated groups before removing the surge");
+        return new Step(replicas + maxSurge, hold, true, updated, "waiting for the last updated groups before removing the surge");
       }
-      return new Plan(replicas, hold, false, updated, "complete");
+      return new Step(replicas, hold, false, updated, "complete");
     }
     // A new revision starts with nothing released; surge groups (ordinals >= replicas) come up at it at once.
     int from = revision.equals(templateRevision) ? Math.min(Math.max(currentPartition, hold), replicas) : replicas;
@@ -75,7 +75,7 @@ public final class GroupRollout {
     }
     int budget = Math.max(0, ready - releasedButServing - (replicas - maxUnavailable));
     int partition = Math.max(hold, from - budget);
-    return new Plan(replicas + maxSurge, partition, true, updated,
+    return new Step(replicas + maxSurge, partition, true, updated,
         updated + " of " + (replicas - hold) + " groups at revision " + revision
             + (hold > 0 ? " (partition " + hold + " holds groups 0-" + (hold - 1) + ")" : "")
             + (maxSurge > 0 ? ", " + maxSurge + " surge" : ""));

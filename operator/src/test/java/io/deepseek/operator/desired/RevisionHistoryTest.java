@@ -1,4 +1,4 @@
-package io.deepseek.operator.rollout;
+package io.deepseek.operator.desired;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,16 +1,15 @@
-package io.deepseek.operator.rollout;
+package io.deepseek.operator.desired;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
+import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Owners;
 import io.deepseek.operator.model.Revision;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
 
 /**
@@ -20,8 +19,6 @@ import java.util.Map;
  * created once and only ever deleted.
  */
 public final class RevisionHistory {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private RevisionHistory() {}
 
   public static String name(DeepSeekDeployment d, String revision) {
@@ -33,12 +30,10 @@ public final class RevisionHistory {
     labels.put(Labels.REVISION, revision);
     return new ControllerRevisionBuilder()
         .withNewMetadata().withName(name(d, revision)).withNamespace(d.getMetadata().getNamespace()).withLabels(labels)
-        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion(DeepSeekDeployment.GROUP + "/" + DeepSeekDeployment.VERSION)
-            .withKind(DeepSeekDeployment.KIND).withName(d.getMetadata().getName()).withUid(d.getMetadata().getUid())
-            .withController(true).withBlockOwnerDeletion(true).build())
+        .withOwnerReferences(Owners.deployment(d))
         .endMetadata()
         .withRevision(Math.max(1L, d.getMetadata().getGeneration() == null ? 1L : d.getMetadata().getGeneration()))
-        .withData(Map.of("spec", JSON.convertValue(Revision.podSpec(d), Map.class)))
+        .withData(Map.of("spec", Json.MAPPER.convertValue(Revision.podSpec(d), Map.class)))
         .build();
   }
 
@@ -46,14 +41,14 @@ public final class RevisionHistory {
   public static DeepSeekDeployment at(DeepSeekDeployment current, ControllerRevision stored) {
     // The informer hands data (a RawExtension) back as whatever fabric8 made of it: a map or a generic resource. Through
     // a JSON tree, both read the same.
-    JsonNode data = Serialization.jsonMapper().valueToTree(stored.getData());
+    JsonNode data = Json.MAPPER.valueToTree(stored.getData());
     JsonNode spec = data == null ? null : data.get("spec");
     if (spec == null || !spec.isObject()) {
       throw new IllegalStateException("ControllerRevision " + stored.getMetadata().getName() + " holds no spec");
     }
     ObjectNode merged = ((ObjectNode) spec).deepCopy();
     // What a revision does not cover (replicas, service, rollout, failure) is today's.
-    ObjectNode today = JSON.valueToTree(current.getSpec());
+    ObjectNode today = Json.MAPPER.valueToTree(current.getSpec());
     for (String field : Revision.NOT_COVERED) {
       if (today.has(field)) {
         merged.set(field, today.get(field));
@@ -61,7 +56,7 @@ public final class RevisionHistory {
     }
     DeepSeekDeployment d = new DeepSeekDeployment();
     d.setMetadata(current.getMetadata());
-    d.setSpec(JSON.convertValue(merged, DeepSeekDeploymentSpec.class));
+    d.setSpec(Json.MAPPER.convertValue(merged, DeepSeekDeploymentSpec.class));
     return d;
   }
 }

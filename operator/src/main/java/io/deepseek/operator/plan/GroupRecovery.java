@@ -1,5 +1,7 @@
-package io.deepseek.operator.recovery;
+package io.deepseek.operator.plan;
 
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Annotations;
 import io.deepseek.operator.model.Labels;
@@ -49,6 +51,40 @@ public final class GroupRecovery {
   public record Decision(Action action, State state, String failure, Instant waitUntil) {}
 
   private GroupRecovery() {}
+
+  /** Whether a decision changes the counters in the status (which must be written before the group is touched). */
+  public static boolean counts(Decision decision) {
+    return decision.action() == Action.RECREATE || decision.action() == Action.FAIL || decision.action() == Action.RECREATED;
+  }
+
+  /**
+   * The counters recorded for a group in the status. A group at another revision is another group: a spec change gives a
+   * failed group a fresh start.
+   */
+  public static State recorded(DeepSeekDeploymentStatus status, int index, String revision) {
+    if (status == null) {
+      return State.NONE;
+    }
+    return status.groups.stream()
+        .filter(g -> Objects.equals(g.index, index) && Objects.equals(g.revision, revision))
+        .findFirst()
+        .map(g -> new State(g.restarts == null ? 0 : g.restarts, g.lastRestartTime, Boolean.TRUE.equals(g.failed),
+            g.lastFailure, g.leaderUID))
+        .orElse(State.NONE);
+  }
+
+  /** A decision's counters into a group's status entry (the operator's memory of the group's failures). */
+  public static void record(GroupStatus gs, Decision d) {
+    State st = d.state();
+    gs.restarts = st.restarts();
+    gs.lastRestartTime = st.lastRestartTime();
+    gs.failed = st.failed() ? Boolean.TRUE : null;
+    gs.lastFailure = st.lastFailure();
+    if (d.action() == Action.RECREATE) {
+      // The next leader is the operator's own doing: it must not count as a lost leader.
+      gs.leaderUID = null;
+    }
+  }
 
   /** Why the group is broken, or null. Workers count only when their StatefulSet was made for this leader. */
   public static String failure(DeploymentModel m, Pod leader, List<Pod> workers, StatefulSet workerSet, boolean groupReady,

@@ -7,15 +7,19 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Observer;
+import io.deepseek.operator.plan.Planner;
 import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class StatusBuilderTest {
+class StatusRendererTest {
   static final String T0 = "2026-11-22T10:00:00Z";
   static final String T1 = "2026-11-22T10:05:00Z";
   final DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
@@ -42,7 +46,15 @@ class StatusBuilderTest {
   }
 
   DeepSeekDeploymentStatus build(List<Pod> pods, List<StatefulSet> sets, DeepSeekDeploymentStatus previous, String now) {
-    return StatusBuilder.build(DeploymentModel.of(d), rev, new StatusBuilder.Observed(pods, sets), List.of(), previous, now);
+    return render(pods, sets, List.of(), previous, now);
+  }
+
+  /** What the reconciler does: observe, plan, render. */
+  DeepSeekDeploymentStatus render(List<Pod> pods, List<StatefulSet> sets, List<String> problems, DeepSeekDeploymentStatus previous,
+      String now) {
+    DeploymentModel m = DeploymentModel.of(d);
+    Observation o = Observer.observe(m, pods, sets, List.of(), List.of());
+    return StatusRenderer.render(m, o, Planner.plan(m, o, problems, Instant.parse(now)), previous, now);
   }
 
   @Test
@@ -98,8 +110,7 @@ class StatusBuilderTest {
 
   @Test
   void anInvalidSpecIsReportedAndSaysNothingChanged() {
-    DeepSeekDeploymentStatus s = StatusBuilder.build(DeploymentModel.of(d), rev, new StatusBuilder.Observed(List.of(), List.of()),
-        List.of("spec.x: bad"), null, T0);
+    DeepSeekDeploymentStatus s = render(List.of(), List.of(), List.of("spec.x: bad"), null, T0);
     assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("InvalidSpec");
     assertThat(Conditions.find(s.conditions, "Degraded").getMessage()).isEqualTo("The spec is invalid, nothing was changed: spec.x: bad");
   }

@@ -1,0 +1,34 @@
+package io.deepseek.operator.model;
+
+/**
+ * Every condition reason and Event reason the operator writes, in one place: they are written by the plan and the status,
+ * read back by tests, alerts and users' scripts, so each is spelled exactly once.
+ */
+public final class Reasons {
+  // Condition reasons (status.conditions[].reason)
+  public static final String READY = "Ready";
+  public static final String SCALED_TO_ZERO = "ScaledToZero";
+  public static final String INVALID_SPEC = "InvalidSpec";
+  public static final String GROUPS_NOT_READY = "GroupsNotReady";
+  public static final String GROUP_FAILED = "GroupFailed";
+  public static final String UNSCHEDULABLE = "Unschedulable";
+  public static final String MODEL_DOWNLOAD_FAILED = "ModelDownloadFailed";
+  public static final String GROUP_RESTARTING = "GroupRestarting";
+  public static final String ROLLING_UPDATE = "RollingUpdate";
+  public static final String SCALING_UP = "ScalingUp";
+  public static final String SCALING_DOWN = "ScalingDown";
+  public static final String PARTITION_HELD = "PartitionHeld";
+  public static final String GROUPS_STARTING = "GroupsStarting";
+  public static final String COMPLETE = "Complete";
+  public static final String AS_EXPECTED = "AsExpected";
+  public static final String RECONCILE_ERROR = "ReconcileError";
+
+  // Event reasons (kubectl get events); Degraded reasons above are also announced as Warning events.
+  public static final String RECREATING_GROUP = "RecreatingGroup";
+  public static final String CREATED_GROUPS = "CreatedGroups";
+  public static final String CREATED_GROUP_WORKERS = "CreatedGroupWorkers";
+  public static final String SCALED_GROUPS = "ScaledGroups";
+  public static final String NOT_READY = "NotReady";
+
+  private Reasons() {}
+}

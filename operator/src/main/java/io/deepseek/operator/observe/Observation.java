@@ -1,0 +1,29 @@
+package io.deepseek.operator.observe;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one reconcile saw of a deployment: its recorded status and its children from the operator's caches, read once,
+ * with the groups made out of them. Immutable; the plan and the status are computed from it.
+ *
+ * @param recorded the status as last written (null for a new deployment): the memory of recreation counters
+ * @param pods every pod of the deployment
+ * @param statefulSets the deployment's StatefulSets by name
+ * @param services the deployment's Services by name
+ * @param revisions the deployment's ControllerRevisions by name
+ * @param groupSets the sets of groups, each with its own leader StatefulSet (one today)
+ */
+public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
+    Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets) {
+
+  /** The one set of a deployment without roles. */
+  public GroupSetView serving() {
+    return groupSets.stream().filter(s -> GroupSetView.SERVING.equals(s.name())).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,108 @@
+package io.deepseek.operator.observe;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * One pass over a deployment's cached children: pods by group, worker sets by leader, and each group's readiness and
+ * blockers. Pure: the children come in as collections (from the informers in the operator, from fixtures in tests).
+ */
+public final class Observer {
+  private Observer() {}
+
+  public static Observation observe(DeploymentModel m, Collection<Pod> pods, Collection<StatefulSet> statefulSets,
+      Collection<Service> services, Collection<ControllerRevision> revisions) {
+    DeepSeekDeployment d = m.resource();
+    List<Pod> allPods = pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
+    Map<String, StatefulSet> sets = byName(statefulSets);
+    Map<String, Pod> leadersByName = new TreeMap<>();
+    Map<Integer, List<Pod>> workersByGroup = new TreeMap<>();
+    for (Pod p : allPods) {
+      String position = Pods.label(p, Labels.POSITION);
+      if (Labels.POSITION_LEADER.equals(position)) {
+        leadersByName.put(p.getMetadata().getName(), p);
+      } else if (Labels.POSITION_WORKER.equals(position)) {
+        Integer g = parse(Pods.label(p, Labels.GROUP_INDEX));
+        if (g != null) {
+          workersByGroup.computeIfAbsent(g, k -> new ArrayList<>()).add(p);
+        }
+      }
+    }
+    List<StatefulSet> workerSets = sets.values().stream()
+        .filter(s -> Labels.POSITION_WORKER.equals(Pods.label(s, Labels.COMPONENT)) && !Pods.terminating(s)).toList();
+
+    TreeSet<Integer> indexes = new TreeSet<>();
+    for (int g = 0; g < m.replicas(); g++) {
+      indexes.add(g);
+    }
+    leadersByName.values().stream().map(Pods::ordinal).filter(Objects::nonNull).forEach(indexes::add);
+    workerSets.stream().map(s -> parse(Pods.label(s, Labels.GROUP_INDEX))).filter(Objects::nonNull).forEach(indexes::add);
+
+    SortedMap<Integer, GroupView> groups = new TreeMap<>();
+    for (int g : indexes) {
+      Pod leader = leadersByName.get(Names.leaderPod(d, g));
+      List<Pod> workers = workersByGroup.getOrDefault(g, List.of()).stream()
+          .sorted(Comparator.comparing(p -> Optional.ofNullable(Pods.ordinal(p)).orElse(Integer.MAX_VALUE))).toList();
+      groups.put(g, group(m, g, leader, sets.get(Names.workerStatefulSet(d, g)), workers, allPods));
+    }
+    GroupSetView serving = new GroupSetView(GroupSetView.SERVING, sets.get(Names.leaderStatefulSet(d)), groups, workerSets);
+    return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.of(serving));
+  }
+
+  private static GroupView group(DeploymentModel m, int g, Pod leaderPod, StatefulSet workerSet, List<Pod> workers,
+      List<Pod> allPods) {
+    Pod leader = leaderPod == null || Pods.terminating(leaderPod) ? null : leaderPod;
+    String leaderUid = leader == null ? null : leader.getMetadata().getUid();
+    boolean ofLeader = workerSet != null && leaderUid != null && leaderUid.equals(Pods.label(workerSet, Labels.LEADER_UID));
+    List<Pod> members = ofLeader ? Pods.ownedBy(allPods, workerSet.getMetadata().getUid()) : List.of();
+    GroupView partial = new GroupView(g, leaderPod, workerSet, ofLeader, workers, members, false, null, null);
+    if (leader == null) {
+      return partial;
+    }
+    int wanted = m.nodes() - 1;
+    boolean ready = Pods.ready(leader)
+        && (wanted == 0 || (ofLeader && partial.readyWorkers() == wanted && workers.size() == wanted));
+    String pending = Pods.unschedulable(leader);
+    if (pending != null) {
+      pending = "leader pod " + leader.getMetadata().getName() + " cannot be scheduled: " + pending;
+    } else {
+      pending = workers.stream().filter(w -> Pods.unschedulable(w) != null).findFirst()
+          .map(w -> "worker pod " + w.getMetadata().getName() + " cannot be scheduled: " + Pods.unschedulable(w)).orElse(null);
+    }
+    String download = Stream.concat(Stream.of(leader), workers.stream()).map(Pods::downloadFailure).filter(Objects::nonNull)
+        .findFirst().orElse(null);
+    return new GroupView(g, leaderPod, workerSet, ofLeader, workers, members, ready, pending, download);
+  }
+
+  private static Integer parse(String value) {
+    try {
+      return value == null ? null : Integer.parseInt(value);
+    } catch (NumberFormatException e) {
+      return null;
+    }
+  }
+
+  private static <T extends HasMetadata> Map<String, T> byName(Collection<T> items) {
+    Map<String, T> m = new TreeMap<>();
+    items.forEach(i -> m.put(i.getMetadata().getName(), i));
+    return m;
+  }
+}

@@ -1,0 +1,74 @@
+package io.deepseek.operator.plan;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Everything one reconcile will do, decided before anything is done. The reconciler carries it out in a fixed order
+ * (docs/design.md): {@link #countersFirst} (when set) before anything else, then {@link #deletes}, {@link #applies},
+ * {@link #annotations} and {@link #events}; then the status is rendered from the observation and this plan.
+ *
+ * @param revision the update revision: what every group runs once rolled
+ * @param problems why the spec cannot run (empty when it can); with problems nothing is written but the status
+ * @param countersFirst the recorded status with the recreation counters of groups about to be recreated or failed, to be
+ *     written before any group is touched (an operator that dies in between must never recreate a group uncounted);
+ *     null when nothing is counted
+ * @param groupSets per set of groups: its rollout step and recovery decisions (one set today; one per role later)
+ */
+public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
+    List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets) {
+
+  /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
+  public record Apply(HasMetadata desired, HasMetadata actual) {}
+
+  /** Delete an object; {@code why} is logged. */
+  public record Delete(HasMetadata object, String why) {}
+
+  /** Merge one annotation into an object, touching nothing else. */
+  public record Annotate(HasMetadata object, String key, String value) {}
+
+  /** A Kubernetes Event on the deployment. */
+  public record Event(boolean warning, String reason, String message) {}
+
+  /**
+   * The decisions for one set of groups.
+   *
+   * @param rollout the leader StatefulSet's replicas and partition, and the rollout's step; null when the spec is invalid
+   * @param recovery per group index: what failure handling decided
+   */
+  public record GroupSetPlan(String name, GroupRollout.Step rollout, Map<Integer, GroupRecovery.Decision> recovery) {
+    /** Whether the group is being recreated by the operator in this reconcile (its pods are going). */
+    public boolean recreating(int group) {
+      GroupRecovery.Decision decision = recovery.get(group);
+      return decision != null && decision.action() == GroupRecovery.Action.RECREATE;
+    }
+
+    /** The earliest moment a recovery waits for (a back-off), or null. */
+    public Instant wakeAt() {
+      return recovery.values().stream().map(GroupRecovery.Decision::waitUntil).filter(Objects::nonNull).min(Instant::compareTo)
+          .orElse(null);
+    }
+  }
+
+  public static Plan invalid(String revision, List<String> problems) {
+    return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of());
+  }
+
+  public boolean valid() {
+    return problems.isEmpty();
+  }
+
+  /** The plan of the deployment's one set of groups (a deployment without roles); null when the spec is invalid. */
+  public GroupSetPlan serving() {
+    return groupSets.isEmpty() ? null : groupSets.get(0);
+  }
+
+  /** Whether the plan writes nothing at all (a no-op reconcile). */
+  public boolean writesNothing() {
+    return countersFirst == null && deletes.isEmpty() && applies.isEmpty() && annotations.isEmpty();
+  }
+}

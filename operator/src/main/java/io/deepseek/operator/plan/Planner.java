@@ -1,0 +1,296 @@
+package io.deepseek.operator.plan;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
+import io.deepseek.operator.desired.LeaderStatefulSets;
+import io.deepseek.operator.desired.RevisionHistory;
+import io.deepseek.operator.desired.Services;
+import io.deepseek.operator.desired.WorkerStatefulSets;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Json;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.observe.GroupSetView;
+import io.deepseek.operator.observe.GroupView;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Pods;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The plan step: from the model, the observation and the clock to a {@link Plan}. Pure. Each decision has its place
+ * here, in the order it is made: recovery (which groups to recreate, counted first), the Services and the revision
+ * history, the rollout (the leader StatefulSet's replicas and partition), the workers of each group, the members each
+ * group was formed with, and the revisions nobody runs any more.
+ */
+public final class Planner {
+  private final DeploymentModel m;
+  private final DeepSeekDeployment d;
+  private final Observation o;
+  private final Instant now;
+  private final String revision;
+  private final List<Plan.Delete> deletes = new ArrayList<>();
+  private final List<Plan.Apply> applies = new ArrayList<>();
+  private final List<Plan.Annotate> annotations = new ArrayList<>();
+  private final List<Plan.Event> events = new ArrayList<>();
+  /** Kind/name of every object this plan deletes: nothing is planned on them afterwards. */
+  private final Set<String> deleted = new HashSet<>();
+
+  private Planner(DeploymentModel m, Observation o, Instant now) {
+    this.m = m;
+    this.d = m.resource();
+    this.o = o;
+    this.now = now;
+    this.revision = Revision.of(d);
+  }
+
+  /**
+   * @param problems what validation found; with any, the plan writes nothing
+   * @param now the clock, truncated to seconds (it is written into the status)
+   */
+  public static Plan plan(DeploymentModel m, Observation o, List<String> problems, Instant now) {
+    if (!problems.isEmpty()) {
+      return Plan.invalid(Revision.of(m.resource()), problems);
+    }
+    return new Planner(m, o, now).plan();
+  }
+
+  private Plan plan() {
+    GroupSetView set = o.serving();
+    Map<Integer, GroupRecovery.Decision> recovery = decideRecovery(set);
+    DeepSeekDeploymentStatus countersFirst = recovery.values().stream().anyMatch(GroupRecovery::counts)
+        ? countersFirst(o.recorded(), set, recovery) : null;
+    recover(set, recovery);
+
+    apply(Services.headless(m), o.services().get(Names.headlessService(d)));
+    apply(Services.client(m), o.services().get(Names.clientService(d)));
+    if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
+      apply(RevisionHistory.of(d, revision), null);
+    }
+    GroupRollout.Step step = rollout(set, recovery);
+    Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(set.name(), step, recovery);
+    StatefulSet leaders = LeaderStatefulSets.build(m, revision, step.replicas(), step.partition());
+    if (apply(leaders, set.leaderSet())) {
+      leaderSetChanged(set, step);
+    }
+    workers(set, setPlan, step.replicas());
+    members(set);
+    pruneHistory();
+    return new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan));
+  }
+
+  /** Decides for every group that has a leader; writes nothing. */
+  private Map<Integer, GroupRecovery.Decision> decideRecovery(GroupSetView set) {
+    Map<Integer, GroupRecovery.Decision> decisions = new TreeMap<>();
+    for (GroupView g : set.groups().values()) {
+      if (!g.hasLeader()) {
+        continue;
+      }
+      GroupRecovery.State before = GroupRecovery.recorded(o.recorded(), g.index(), g.revision());
+      String lost = GroupRecovery.leaderReplaced(before, g.leader());
+      String failure = lost != null ? lost
+          : GroupRecovery.failure(m, g.leader(), g.members(), g.workersOfLeader() ? g.workerSet() : null, g.ready(), now);
+      decisions.put(g.index(), GroupRecovery.decide(m, before, failure, lost != null, g.ready(), now));
+    }
+    return decisions;
+  }
+
+  /**
+   * The status as recorded, with the counters of the groups about to be recreated or failed: written before acting, so
+   * that an operator that dies in between never recreates a group without having counted it.
+   */
+  static DeepSeekDeploymentStatus countersFirst(DeepSeekDeploymentStatus recorded, GroupSetView set,
+      Map<Integer, GroupRecovery.Decision> decisions) {
+    DeepSeekDeploymentStatus s = recorded == null ? new DeepSeekDeploymentStatus() : Json.copy(recorded);
+    decisions.forEach((index, decision) -> {
+      if (!GroupRecovery.counts(decision)) {
+        return;
+      }
+      GroupView now = set.group(index);
+      GroupStatus g = s.groups.stream().filter(x -> Objects.equals(x.index, index)).findFirst().orElse(null);
+      if (g == null) {
+        g = new GroupStatus();
+        g.index = index;
+        g.leader = now.leaderName();
+        s.groups.add(g);
+      }
+      g.revision = now.revision();
+      g.leaderUID = now.leaderUid();
+      GroupRecovery.record(g, decision);
+    });
+    s.groups.sort(Comparator.comparing(g -> g.index));
+    return s;
+  }
+
+  /** Recreates groups (worker StatefulSet and leader pod deleted) and says so in Events. */
+  private void recover(GroupSetView set, Map<Integer, GroupRecovery.Decision> decisions) {
+    decisions.forEach((index, decision) -> {
+      String counted = "Group " + index + " (recreation " + decision.state().restarts() + " of " + m.maxRestarts() + "): "
+          + decision.failure();
+      switch (decision.action()) {
+        case RECREATE -> {
+          warn(Reasons.RECREATING_GROUP, counted);
+          GroupView g = set.group(index);
+          String why = "recreating group " + index + ": " + decision.failure();
+          if (g.workerSet() != null) {
+            delete(g.workerSet(), why);
+          }
+          if (g.leaderPod() != null) {
+            delete(g.leaderPod(), why);
+          }
+        }
+        case RECREATED -> warn(Reasons.RECREATING_GROUP, counted + "; its workers follow it");
+        case FAIL -> warn(Reasons.GROUP_FAILED, "Group " + index + " failed " + decision.state().restarts() + " times within "
+            + m.failureWindow().toMinutes() + "m and is left alone: " + decision.failure());
+        default -> { }
+      }
+    });
+  }
+
+  /** The leader StatefulSet's replicas and partition: whole groups, within maxUnavailable and maxSurge. */
+  private GroupRollout.Step rollout(GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
+    Map<Integer, GroupRollout.Group> view = new TreeMap<>();
+    Plan.GroupSetPlan recovering = new Plan.GroupSetPlan(set.name(), null, recovery);
+    for (GroupView g : set.groups().values()) {
+      if (g.hasLeader()) {
+        view.put(g.index(), new GroupRollout.Group(g.revision(), g.ready() && !recovering.recreating(g.index())));
+      }
+    }
+    Integer partition = set.partition();
+    return GroupRollout.plan(m.replicas(), m.partition(), m.maxUnavailable(), m.maxSurge(), revision, set.templateRevision(),
+        partition == null ? 0 : partition, view);
+  }
+
+  private void leaderSetChanged(GroupSetView set, GroupRollout.Step step) {
+    StatefulSet before = set.leaderSet();
+    String beforeRevision = set.templateRevision();
+    if (before != null && !revision.equals(beforeRevision)) {
+      normal(Reasons.ROLLING_UPDATE, "Rolling groups from revision " + beforeRevision + " to " + revision + " (maxUnavailable "
+          + m.maxUnavailable() + ", maxSurge " + m.maxSurge() + ", partition " + m.partition() + ")");
+    } else if (before != null && step.inProgress() && !Objects.equals(set.partition(), step.partition())) {
+      normal(Reasons.ROLLING_UPDATE, "Releasing groups " + step.partition() + " and above: " + step.step());
+    }
+    if (before == null) {
+      normal(Reasons.CREATED_GROUPS,
+          "Created " + m.replicas() + " group(s) of " + m.nodes() + " pod(s) (" + m.acceleratorSummary() + " each)");
+    } else if (!step.inProgress() && !Objects.equals(set.leaderReplicas(), m.replicas())) {
+      normal(Reasons.SCALED_GROUPS, "Scaled from " + set.leaderReplicas() + " to " + m.replicas() + " group(s)");
+    }
+  }
+
+  /**
+   * For each leader pod: its workers, at its revision (from the history when it is an older one), made for it alone.
+   * Worker sets of removed groups, or made for another leader, are deleted now: garbage collection would get there once
+   * the old leader pod is gone, but deleting now starts the new group sooner.
+   */
+  private void workers(GroupSetView set, Plan.GroupSetPlan plan, int leaderReplicas) {
+    for (StatefulSet workerSet : set.workerSets()) {
+      String name = workerSet.getMetadata().getName();
+      if (deleted(workerSet)) {
+        continue;
+      }
+      String label = Pods.label(workerSet, Labels.GROUP_INDEX);
+      int group = Integer.parseInt(label == null ? "-1" : label);
+      Pod leader = set.group(group).leaderPod();
+      boolean stale = leader == null || !Objects.equals(leader.getMetadata().getUid(), Pods.label(workerSet, Labels.LEADER_UID));
+      if (group >= leaderReplicas || stale || m.nodes() == 1) {
+        delete(workerSet, "deleting worker StatefulSet " + name + " (group " + group + " no longer has that leader)");
+      }
+    }
+    if (m.nodes() == 1) {
+      return;
+    }
+    for (int g = 0; g < leaderReplicas; g++) {
+      Pod leader = set.group(g).leaderPod();
+      if (leader == null || Pods.terminating(leader) || Pods.ip(leader) == null || plan.recreating(g)) {
+        continue;
+      }
+      String name = Names.workerStatefulSet(d, g);
+      StatefulSet actual = o.statefulSets().get(name);
+      actual = actual == null || deleted(actual) ? null : actual;
+      String leaderRevision = Pods.label(leader, Labels.REVISION);
+      DeploymentModel at = m;
+      if (!revision.equals(leaderRevision)) {
+        ControllerRevision stored = o.revisions().get(RevisionHistory.name(d, leaderRevision));
+        if (stored == null) {
+          if (actual == null) {
+            // Nothing records what that revision ran: the group comes back at the revision its leader ordinal gets now.
+            warn(Reasons.RECREATING_GROUP, "Group " + g + ": leader " + leader.getMetadata().getName() + " runs revision "
+                + leaderRevision + ", which is no longer known; recreating it");
+            delete(leader, "group " + g + " runs the unknown revision " + leaderRevision);
+          }
+          continue;
+        }
+        at = DeploymentModel.of(RevisionHistory.at(d, stored));
+      }
+      apply(WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
+          leader.getMetadata().getUid(), Pods.ip(leader)), actual);
+      if (actual == null) {
+        normal(Reasons.CREATED_GROUP_WORKERS, "Group " + g + ": created " + (m.nodes() - 1) + " worker(s) for leader "
+            + leader.getMetadata().getName() + " (" + Pods.ip(leader) + ") at revision " + leaderRevision);
+      }
+    }
+  }
+
+  /** Once a group's workers all exist, their UIDs are its members: any other worker pod later is a replacement. */
+  private void members(GroupSetView set) {
+    for (StatefulSet workerSet : set.workerSets()) {
+      if (deleted(workerSet) || Pods.annotation(workerSet, Annotations.MEMBERS) != null) {
+        continue;
+      }
+      List<Pod> workers = Pods.ownedBy(o.pods(), workerSet.getMetadata().getUid());
+      if (workers.size() == m.nodes() - 1 && workers.stream().noneMatch(Pods::terminating)) {
+        annotations.add(new Plan.Annotate(workerSet, Annotations.MEMBERS, GroupRecovery.members(workers)));
+      }
+    }
+  }
+
+  /** Keeps the current revision and every revision a pod still runs; the rest is history nobody needs. */
+  private void pruneHistory() {
+    Set<String> used = new HashSet<>();
+    used.add(revision);
+    o.pods().forEach(p -> used.add(Pods.label(p, Labels.REVISION)));
+    for (ControllerRevision r : o.revisions().values()) {
+      if (!used.contains(Pods.label(r, Labels.REVISION)) && !Pods.terminating(r)) {
+        delete(r, null);
+      }
+    }
+  }
+
+  /** Plans an apply unless the cached object is already this; returns whether it writes. */
+  private boolean apply(HasMetadata desired, HasMetadata actual) {
+    return Writes.apply(desired, actual).map(applies::add).orElse(false);
+  }
+
+  private void delete(HasMetadata object, String why) {
+    deletes.add(new Plan.Delete(object, why));
+    deleted.add(object.getKind() + "/" + object.getMetadata().getName());
+  }
+
+  private boolean deleted(HasMetadata object) {
+    return deleted.contains(object.getKind() + "/" + object.getMetadata().getName());
+  }
+
+  private void normal(String reason, String message) {
+    events.add(new Plan.Event(false, reason, message));
+  }
+
+  private void warn(String reason, String message) {
+    events.add(new Plan.Event(true, reason, message));
+  }
+}

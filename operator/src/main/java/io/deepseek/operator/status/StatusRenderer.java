@@ -1,0 +1,215 @@
+package io.deepseek.operator.status;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Json;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
+import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.observe.GroupSetView;
+import io.deepseek.operator.observe.GroupView;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Pods;
+import io.deepseek.operator.plan.GroupRecovery;
+import io.deepseek.operator.plan.GroupRollout;
+import io.deepseek.operator.plan.Plan;
+import io.deepseek.operator.status.StatusAggregator.Trouble;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Observation + plan -> status. Pure: the clock comes in as {@code now}. */
+public final class StatusRenderer {
+  private StatusRenderer() {}
+
+  /**
+   * @param previous the status as recorded before this reconcile wrote anything but the counters (its conditions keep their
+   *     lastTransitionTime; a group whose leader pod is being replaced keeps its entry)
+   */
+  public static DeepSeekDeploymentStatus render(DeploymentModel m, Observation o, Plan plan, DeepSeekDeploymentStatus previous,
+      String now) {
+    long generation = Optional.ofNullable(m.resource().getMetadata().getGeneration()).orElse(0L);
+    List<Condition> before = previous == null ? List.of() : previous.conditions;
+    DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
+    s.observedGeneration = generation;
+    s.selector = Labels.selectorString(Labels.leaderSelector(m.resource()));
+    s.endpoint = Names.endpoint(m.resource(), m.servicePort());
+    s.accelerator = m.acceleratorSummary();
+    String revision = plan.revision();
+    s.updateRevision = revision;
+
+    Plan.GroupSetPlan setPlan = plan.serving();
+    Map<Integer, GroupRecovery.Decision> recovery = setPlan == null ? Map.of() : setPlan.recovery();
+    GroupRollout.Step rollout = setPlan == null ? null : setPlan.rollout();
+    StatusAggregator troubles = new StatusAggregator();
+    GroupSetView set = o.serving();
+    int existing = 0;
+    int ready = 0;
+    int updated = 0;
+    for (GroupView view : set.groups().values()) {
+      if (!view.hasLeader()) {
+        GroupStatus carried = view.index() < m.replicas() ? carried(m, previous, view.index()) : null;
+        if (carried != null) {
+          s.groups.add(carried);
+        }
+        continue;
+      }
+      GroupStatus gs = group(m, view, troubles);
+      GroupRecovery.Decision decision = recovery.get(view.index());
+      if (decision != null) {
+        recovery(m, gs, decision, troubles);
+      }
+      existing++;
+      s.groups.add(gs);
+      ready += Boolean.TRUE.equals(gs.ready) ? 1 : 0;
+      updated += revision.equals(gs.revision) ? 1 : 0;
+    }
+    s.groups.stream().filter(gs -> !Boolean.TRUE.equals(gs.ready) && gs.message != null)
+        .forEach(gs -> troubles.notReady(gs.index, gs.message));
+    s.replicas = existing;
+    s.readyReplicas = ready;
+    s.updatedReplicas = updated;
+    s.ready = ready + "/" + m.replicas();
+    String previousCurrent = previous == null ? null : previous.currentRevision;
+    s.currentRevision = updated == existing || previousCurrent == null ? revision : previousCurrent;
+
+    Conditions.Builder c = new Conditions.Builder(generation, before, now);
+    int desired = m.replicas();
+    if (!plan.valid()) {
+      String msg = "The spec is invalid, nothing was changed: " + String.join("; ", plan.problems());
+      s.conditions.add(c.make(Conditions.READY, false, Reasons.INVALID_SPEC, msg));
+      s.conditions.add(c.make(Conditions.PROGRESSING, false, Reasons.INVALID_SPEC, "Fix the spec to continue."));
+      s.conditions.add(c.make(Conditions.DEGRADED, true, Reasons.INVALID_SPEC, msg));
+      return s;
+    }
+    if (desired == 0 && existing == 0) {
+      s.conditions.add(c.make(Conditions.READY, true, Reasons.SCALED_TO_ZERO, "No groups requested (spec.replicas is 0)."));
+    } else if (ready >= desired) {
+      s.conditions.add(c.make(Conditions.READY, true, Reasons.READY, "All " + desired + " groups are ready."));
+    } else {
+      s.conditions.add(c.make(Conditions.READY, false, troubles.notReadyReason(),
+          ready + " of " + desired + " groups ready" + troubles.notReadyDetail()));
+    }
+    s.conditions.add(progressing(m, c, rollout, revision, existing, ready, updated));
+    StatusAggregator.Verdict degraded = troubles.degraded();
+    s.conditions.add(c.make(Conditions.DEGRADED, degraded.degraded(), degraded.reason(), degraded.message()));
+    return s;
+  }
+
+  /** Rolling, scaling, holding a canary, starting, or complete: the first that holds. */
+  private static Condition progressing(DeploymentModel m, Conditions.Builder c, GroupRollout.Step rollout, String revision,
+      int existing, int ready, int updated) {
+    int desired = m.replicas();
+    if (rollout != null && rollout.inProgress()) {
+      return c.make(Conditions.PROGRESSING, true, Reasons.ROLLING_UPDATE, "Rolling out: " + rollout.step() + ".");
+    }
+    if (existing != desired) {
+      return c.make(Conditions.PROGRESSING, true, existing < desired ? Reasons.SCALING_UP : Reasons.SCALING_DOWN,
+          "Scaling from " + existing + " to " + desired + " groups.");
+    }
+    if (updated < existing && rollout != null && m.partition() > 0) {
+      // Everything the partition lets go has been rolled: a canary, held until the user lowers the partition.
+      int hold = Math.min(m.partition(), desired);
+      return c.make(Conditions.PROGRESSING, false, Reasons.PARTITION_HELD, updated + " of " + existing + " groups run revision "
+          + revision + "; partition " + hold + " holds groups 0-" + (hold - 1) + " at their revision. Lower"
+          + " spec.rollout.partition to roll them.");
+    }
+    if (updated < existing) {
+      return c.make(Conditions.PROGRESSING, true, Reasons.ROLLING_UPDATE,
+          updated + " of " + existing + " groups run revision " + revision + ".");
+    }
+    if (ready < desired) {
+      return c.make(Conditions.PROGRESSING, true, Reasons.GROUPS_STARTING,
+          ready + " of " + desired + " groups ready; the others are starting.");
+    }
+    return c.make(Conditions.PROGRESSING, false, Reasons.COMPLETE, "All groups run revision " + revision + ".");
+  }
+
+  /** A group as observed: index, leader, revision, readiness, nodes, and what it waits for. */
+  private static GroupStatus group(DeploymentModel m, GroupView view, StatusAggregator troubles) {
+    GroupStatus gs = new GroupStatus();
+    gs.index = view.index();
+    gs.leader = view.leaderName();
+    gs.revision = view.revision();
+    gs.leaderUID = view.leaderUid();
+    gs.nodes.addAll(view.nodes());
+    gs.ready = view.ready();
+    int wanted = m.nodes() - 1;
+    if (view.unschedulable() != null) {
+      troubles.add(Trouble.UNSCHEDULABLE, "group " + view.index() + ": " + view.unschedulable());
+      gs.message = view.unschedulable();
+    } else if (view.downloadFailure() != null) {
+      troubles.add(Trouble.MODEL_DOWNLOAD_FAILED, "group " + view.index() + ": " + view.downloadFailure());
+      gs.message = view.downloadFailure();
+    } else if (view.ready()) {
+      gs.message = null;
+    } else if (Pods.ip(view.leader()) == null) {
+      gs.message = "waiting for leader pod " + gs.leader + " to start";
+    } else if (wanted > 0 && !view.workersOfLeader()) {
+      gs.message = "creating the workers of leader pod " + gs.leader;
+    } else if (wanted > 0 && view.readyWorkers() < wanted) {
+      gs.message = view.readyWorkers() + " of " + wanted + " workers ready";
+    } else {
+      gs.message = "leader pod " + gs.leader + " is loading the model (not ready yet)";
+    }
+    return gs;
+  }
+
+  /**
+   * A group whose leader pod is being replaced keeps its entry (counters and the lost leader's UID), so that the new
+   * leader is recognised as a lost leader and the recreation counted, however long the old pod takes to terminate.
+   */
+  private static GroupStatus carried(DeploymentModel m, DeepSeekDeploymentStatus previous, int g) {
+    GroupStatus was = previous == null ? null
+        : previous.groups.stream().filter(x -> Objects.equals(x.index, g)).findFirst().orElse(null);
+    if (was == null || (was.leaderUID == null && !Boolean.TRUE.equals(was.failed) && (was.restarts == null || was.restarts == 0))) {
+      return null;
+    }
+    GroupStatus c = Json.copy(was);
+    c.ready = false;
+    c.leader = null;
+    c.nodes = new ArrayList<>();
+    c.message = "waiting for a new leader pod " + Names.leaderPod(m.resource(), g);
+    return c;
+  }
+
+  private static void recovery(DeploymentModel m, GroupStatus gs, GroupRecovery.Decision d, StatusAggregator troubles) {
+    GroupRecovery.State st = d.state();
+    GroupRecovery.record(gs, d);
+    if (st.failed()) {
+      gs.ready = gs.ready && d.failure() == null;
+      gs.message = "failed after " + st.restarts() + " recreations: " + st.lastFailure();
+      troubles.add(Trouble.GROUP_FAILED, "group " + gs.index + " failed after " + st.restarts() + " recreations within "
+          + m.failureWindow().toMinutes() + "m; last: " + st.lastFailure());
+    } else if (d.failure() != null) {
+      gs.ready = false;
+      switch (d.action()) {
+        case RECREATE, RECREATED -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
+        case WAIT -> gs.message = "recreating the group at " + d.waitUntil() + " (back-off): " + d.failure();
+        default -> gs.message = d.failure() + " (failure.policy None: left to the kubelet)";
+      }
+      troubles.add(Trouble.GROUP_RESTARTING, "group " + gs.index + ": " + gs.message);
+    }
+  }
+
+  /** Whether nothing is left to do but watch: Ready and not Progressing. */
+  public static boolean settled(DeepSeekDeploymentStatus s) {
+    return Conditions.isTrue(s.conditions, Conditions.READY) && !Conditions.isTrue(s.conditions, Conditions.PROGRESSING);
+  }
+
+  /** The status after a reconcile failed with an error the operator cannot fix itself: Degraded, retried. */
+  public static DeepSeekDeploymentStatus reconcileError(DeepSeekDeploymentStatus recorded, long generation, String error,
+      String now) {
+    DeepSeekDeploymentStatus status = recorded == null ? new DeepSeekDeploymentStatus() : recorded;
+    List<Condition> conditions = new ArrayList<>(status.conditions);
+    conditions.removeIf(c -> Conditions.DEGRADED.equals(c.getType()));
+    conditions.add(new Conditions.Builder(generation, status.conditions, now).make(Conditions.DEGRADED, true,
+        Reasons.RECONCILE_ERROR, "The operator could not apply the deployment and will retry: " + error));
+    status.conditions = conditions;
+    return status;
+  }
+}
