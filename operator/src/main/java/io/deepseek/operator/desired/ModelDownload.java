@@ -3,6 +3,7 @@ package io.deepseek.operator.desired;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.EnvVars;
+import io.deepseek.operator.model.Names;
 import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
@@ -18,7 +19,7 @@ import java.util.List;
  * download fails the init container, which the status reports (reason ModelDownloadFailed).
  */
 public final class ModelDownload {
-  public static final String CONTAINER = "model-download";
+  public static final String CONTAINER = Names.MODEL_DOWNLOAD_CONTAINER;
   public static final String CACHE_VOLUME = "model-cache";
   static final String DONE_MARKER = ".download-complete";
 

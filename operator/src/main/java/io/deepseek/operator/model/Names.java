@@ -5,6 +5,8 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 /** Every name the operator generates. Leader pods are {@code <name>-<group>}, workers {@code <name>-<group>-<rank>}. */
 public final class Names {
   public static final String ENGINE_CONTAINER = "engine";
+  /** The init container that downloads the weights from a hub (the status reports its failures). */
+  public static final String MODEL_DOWNLOAD_CONTAINER = "model-download";
   public static final String FIELD_MANAGER = "deepseek-operator";
 
   private Names() {}

@@ -1,7 +1,7 @@
 package io.deepseek.operator.observe;
 
-import io.deepseek.operator.desired.ModelDownload;
 import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -84,7 +84,7 @@ public final class Pods {
       return null;
     }
     for (ContainerStatus c : p.getStatus().getInitContainerStatuses()) {
-      if (!ModelDownload.CONTAINER.equals(c.getName())) {
+      if (!Names.MODEL_DOWNLOAD_CONTAINER.equals(c.getName())) {
         continue;
       }
       ContainerStateTerminated t = c.getState() != null && c.getState().getTerminated() != null

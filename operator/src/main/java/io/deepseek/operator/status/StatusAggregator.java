@@ -1,6 +1,6 @@
 package io.deepseek.operator.status;
 
-import io.deepseek.operator.desired.ModelDownload;
+import io.deepseek.operator.model.Names;
 import io.deepseek.operator.model.Reasons;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -19,7 +19,7 @@ final class StatusAggregator {
         + " or delete its leader pod to try again."),
     UNSCHEDULABLE(Reasons.UNSCHEDULABLE, ""),
     MODEL_DOWNLOAD_FAILED(Reasons.MODEL_DOWNLOAD_FAILED,
-        " (kubectl logs <pod> -c " + ModelDownload.CONTAINER + " shows why; the download is retried)"),
+        " (kubectl logs <pod> -c " + Names.MODEL_DOWNLOAD_CONTAINER + " shows why; the download is retried)"),
     GROUP_RESTARTING(Reasons.GROUP_RESTARTING, "");
 
     final String reason;

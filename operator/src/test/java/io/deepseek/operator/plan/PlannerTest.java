@@ -1,0 +1,242 @@
+package io.deepseek.operator.plan;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.desired.RevisionHistory;
+import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Observer;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The plan step on its own: worker planning, revision history and the no-write property, without a cluster. */
+class PlannerTest {
+  static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
+  final DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+  final String rev = Revision.of(d);
+
+  /** The cluster as the plan sees it: whatever the test puts in. */
+  final List<Pod> pods = new ArrayList<>();
+  final List<StatefulSet> sets = new ArrayList<>();
+  final List<Service> services = new ArrayList<>();
+  final List<ControllerRevision> revisions = new ArrayList<>();
+
+  Plan plan() {
+    DeploymentModel m = DeploymentModel.of(d);
+    Observation o = Observer.observe(m, pods, sets, services, revisions);
+    return Planner.plan(m, o, List.of(), NOW);
+  }
+
+  static Pod leader(int g, String uid, String revision, String ip) {
+    return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g).withUid(uid)
+        .addToLabels(Labels.POSITION, Labels.POSITION_LEADER).addToLabels(Labels.REVISION, revision)
+        .addToLabels(Labels.POD_INDEX, "" + g).endMetadata()
+        .withNewSpec().withNodeName("gpu-" + g).endSpec()
+        .withNewStatus().withPodIP(ip).endStatus().build();
+  }
+
+  static Pod worker(int g, String uid, StatefulSet owner) {
+    return new PodBuilder().withNewMetadata().withName("deepseek-r1-" + g + "-1").withUid(uid)
+        .addToLabels(Labels.POSITION, Labels.POSITION_WORKER).addToLabels(Labels.GROUP_INDEX, "" + g)
+        .addToLabels(Labels.POD_INDEX, "1").addToLabels(Labels.REVISION, owner.getMetadata().getLabels().get(Labels.REVISION))
+        .addNewOwnerReference().withUid(owner.getMetadata().getUid()).withKind("StatefulSet")
+        .withName(owner.getMetadata().getName()).endOwnerReference().endMetadata()
+        .withNewSpec().withNodeName("gpu-1" + g).endSpec().build();
+  }
+
+  static StatefulSet workerSet(int g, String leaderUid, String revision) {
+    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-" + g).withUid("sts-" + g + "-" + leaderUid)
+        .addToLabels(Labels.COMPONENT, Labels.POSITION_WORKER).addToLabels(Labels.GROUP_INDEX, "" + g)
+        .addToLabels(Labels.LEADER_UID, leaderUid).addToLabels(Labels.REVISION, revision).endMetadata().build();
+  }
+
+  static List<String> names(List<? extends HasMetadata> objects) {
+    return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
+  }
+
+  static List<String> applied(Plan p) {
+    return names(p.applies().stream().map(Plan.Apply::desired).toList());
+  }
+
+  static List<String> deleted(Plan p) {
+    return names(p.deletes().stream().map(Plan.Delete::object).toList());
+  }
+
+  @Test
+  void aNewDeploymentGetsItsServicesHistoryAndLeadersButNoWorkersBeforeTheLeaderHasAnIp() {
+    Plan p = plan();
+    assertThat(applied(p)).containsExactly("Service/deepseek-r1-pods", "Service/deepseek-r1",
+        "ControllerRevision/deepseek-r1-" + rev, "StatefulSet/deepseek-r1");
+    assertThat(p.deletes()).isEmpty();
+    assertThat(p.countersFirst()).isNull();
+    assertThat(p.events()).extracting(Plan.Event::reason).containsExactly(Reasons.CREATED_GROUPS);
+
+    pods.add(leader(0, "l0", rev, null));
+    assertThat(applied(plan())).doesNotContain("StatefulSet/deepseek-r1-0");
+  }
+
+  @Test
+  void aLeaderWithAnIpGetsWorkersMadeForItWithItsIpAndUid() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    Plan p = plan();
+    StatefulSet workers = (StatefulSet) p.applies().stream().map(Plan.Apply::desired)
+        .filter(o -> o.getMetadata().getName().equals("deepseek-r1-0")).findFirst().orElseThrow();
+    assertThat(workers.getMetadata().getLabels()).containsEntry(Labels.LEADER_UID, "l0").containsEntry(Labels.REVISION, rev);
+    assertThat(workers.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getUid()).isEqualTo("l0"));
+    assertThat(workers.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("DS_LEADER_IP=192.0.2.1"));
+    assertThat(p.events()).extracting(Plan.Event::reason).contains(Reasons.CREATED_GROUP_WORKERS);
+  }
+
+  @Test
+  void workersMadeForAnotherLeaderAreDeletedBeforeTheNewOnesAreApplied() {
+    pods.add(leader(0, "l0-new", rev, "192.0.2.1"));
+    sets.add(workerSet(0, "l0-old", rev));
+    Plan p = plan();
+    assertThat(deleted(p)).containsExactly("StatefulSet/deepseek-r1-0");
+    assertThat(applied(p)).contains("StatefulSet/deepseek-r1-0");
+    assertThat(p.applies().stream().filter(a -> a.desired().getMetadata().getName().equals("deepseek-r1-0")))
+        .singleElement().satisfies(a -> assertThat(a.actual()).as("created anew, not updated").isNull());
+  }
+
+  @Test
+  void workersOfARemovedGroupAreDeletedAtOnce() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    pods.add(leader(1, "l1", rev, "192.0.2.2"));
+    sets.add(workerSet(1, "l1", rev));
+    assertThat(deleted(plan())).containsExactly("StatefulSet/deepseek-r1-1");
+  }
+
+  @Test
+  void singleNodeGroupsHaveNoWorkerSets() {
+    d.getSpec().parallelism.nodes = 1;
+    d.getSpec().parallelism.tensor = 8;
+    pods.add(leader(0, "l0", Revision.of(d), "192.0.2.1"));
+    sets.add(workerSet(0, "l0", Revision.of(d)));
+    Plan p = plan();
+    assertThat(deleted(p)).containsExactly("StatefulSet/deepseek-r1-0");
+    assertThat(applied(p)).doesNotContain("StatefulSet/deepseek-r1-0");
+  }
+
+  @Test
+  void aGroupHeldAtAnOlderRevisionGetsWorkersOfThatRevision() {
+    DeepSeekDeployment old = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    old.getSpec().engine.image = "lmsysorg/sglang:v0.5.17";
+    String oldRev = Revision.of(old);
+    revisions.add(RevisionHistory.of(old, oldRev));
+    pods.add(leader(0, "l0", oldRev, "192.0.2.1"));
+    Plan p = plan();
+    StatefulSet workers = (StatefulSet) p.applies().stream().map(Plan.Apply::desired)
+        .filter(o -> o.getMetadata().getName().equals("deepseek-r1-0")).findFirst().orElseThrow();
+    assertThat(workers.getMetadata().getLabels()).containsEntry(Labels.REVISION, oldRev);
+    assertThat(workers.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("lmsysorg/sglang:v0.5.17");
+    assertThat(deleted(p)).as("the old revision is still in use").isEmpty();
+  }
+
+  @Test
+  void aLeaderAtARevisionNobodyRecordedIsRecreated() {
+    pods.add(leader(0, "l0", "unknown", "192.0.2.1"));
+    Plan p = plan();
+    assertThat(deleted(p)).containsExactly("Pod/deepseek-r1-0");
+    assertThat(applied(p)).doesNotContain("StatefulSet/deepseek-r1-0");
+    assertThat(p.events()).anySatisfy(e -> {
+      assertThat(e.warning()).isTrue();
+      assertThat(e.reason()).isEqualTo(Reasons.RECREATING_GROUP);
+      assertThat(e.message()).contains("runs revision unknown, which is no longer known");
+    });
+  }
+
+  @Test
+  void revisionsNoPodRunsAreDeletedTheCurrentOneIsKept() {
+    DeepSeekDeployment old = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    old.getSpec().engine.image = "lmsysorg/sglang:v0.5.17";
+    revisions.add(RevisionHistory.of(old, Revision.of(old)));
+    revisions.add(RevisionHistory.of(d, rev));
+    pods.add(leader(0, "l0", rev, null));
+    Plan p = plan();
+    assertThat(deleted(p)).containsExactly("ControllerRevision/deepseek-r1-" + Revision.of(old));
+    assertThat(applied(p)).as("the current revision exists already").doesNotContain("ControllerRevision/deepseek-r1-" + rev);
+  }
+
+  @Test
+  void aGroupWhoseWorkersAllExistRecordsThemAsItsMembersOnce() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    StatefulSet set = workerSet(0, "l0", rev);
+    sets.add(set);
+    pods.add(worker(0, "w0", set));
+    Plan p = plan();
+    assertThat(p.annotations()).singleElement().satisfies(a -> {
+      assertThat(a.key()).isEqualTo(Annotations.MEMBERS);
+      assertThat(a.value()).isEqualTo("w0/deepseek-r1-0-1/gpu-10");
+    });
+    set.getMetadata().setAnnotations(Map.of(Annotations.MEMBERS, p.annotations().get(0).value()));
+    assertThat(plan().annotations()).isEmpty();
+  }
+
+  @Test
+  void aRestartedWorkerRecreatesTheGroupCountedFirst() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    StatefulSet set = workerSet(0, "l0", rev);
+    sets.add(set);
+    Pod w = worker(0, "w0", set);
+    w.setStatus(new PodStatusBuilder().addNewContainerStatus().withName("engine").withRestartCount(1)
+        .endContainerStatus().build());
+    pods.add(w);
+    Plan p = plan();
+    assertThat(p.countersFirst()).isNotNull();
+    assertThat(p.countersFirst().groups).singleElement().satisfies(g -> {
+      assertThat(g.restarts).isEqualTo(1);
+      assertThat(g.leaderUID).as("the next leader is the operator's doing").isNull();
+    });
+    assertThat(deleted(p)).containsExactly("StatefulSet/deepseek-r1-0", "Pod/deepseek-r1-0");
+    assertThat(applied(p)).as("no workers for a group that is going").doesNotContain("StatefulSet/deepseek-r1-0");
+    assertThat(p.serving().recreating(0)).isTrue();
+  }
+
+  @Test
+  void whatThePlanAppliedIsNotAppliedAgain() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    Plan first = plan();
+    for (Plan.Apply a : first.applies()) {
+      HasMetadata o = a.desired();
+      if (o instanceof StatefulSet s) {
+        sets.add(s);
+      } else if (o instanceof Service s) {
+        services.add(s);
+      } else {
+        revisions.add((ControllerRevision) o);
+      }
+    }
+    Plan second = plan();
+    assertThat(second.applies()).isEmpty();
+    assertThat(second.writesNothing()).isTrue();
+    assertThat(second.events()).isEmpty();
+  }
+
+  @Test
+  void anInvalidSpecPlansNoWrites() {
+    DeploymentModel m = DeploymentModel.of(d);
+    Plan p = Planner.plan(m, Observer.observe(m, pods, sets, services, revisions), List.of("spec.x: bad"), NOW);
+    assertThat(p.valid()).isFalse();
+    assertThat(p.writesNothing()).isTrue();
+    assertThat(p.serving()).isNull();
+    assertThat(p.revision()).isEqualTo(rev);
+  }
+}
