@@ -80,7 +80,13 @@ public final class Dsctl {
       err.println("dsctl: " + file + " holds no DeepSeekDeployment");
       return 1;
     }
-    HostPathPolicy policy = new HostPathPolicy(prefixes);
+    HostPathPolicy policy;
+    try {
+      policy = new HostPathPolicy(prefixes);
+    } catch (IllegalArgumentException e) {
+      err.println("dsctl: " + e.getMessage());
+      return 2;
+    }
     boolean ok = true;
     for (DeepSeekDeployment d : deployments) {
       for (String problem : SpecValidator.validate(d, policy)) {

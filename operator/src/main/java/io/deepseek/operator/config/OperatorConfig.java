@@ -21,4 +21,11 @@ public interface OperatorConfig {
   @WithName("host-path.allowed-prefixes")
   @WithDefault("/data,/mnt,/models")
   List<String> hostPathAllowedPrefixes();
+
+  /**
+   * The most groups (spec.replicas) one DeepSeekDeployment may ask for; more is refused as InvalidSpec. The CRD's own
+   * ceiling is 512. Env: DEEPSEEK_OPERATOR_MAX_GROUPS_PER_DEPLOYMENT=128
+   */
+  @WithDefault("128")
+  int maxGroupsPerDeployment();
 }

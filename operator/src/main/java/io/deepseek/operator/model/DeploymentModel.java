@@ -296,23 +296,30 @@ public final class DeploymentModel {
     return parseDuration(startup.timeout);
   }
 
-  /** Parses 1h30m / 45m / 90s; null if malformed or zero. */
+  /** The longest duration the operator takes (about 11 years): anything longer is a mistake, not a budget. */
+  public static final Duration MAX_DURATION = Duration.ofHours(100_000);
+
+  /** Parses 1h30m / 45m / 90s; null if malformed, zero or longer than {@link #MAX_DURATION}. */
   public static Duration parseDuration(String text) {
+    if (text == null || text.length() > 64) {
+      return null;
+    }
     Matcher m = DURATION.matcher(text.trim());
     if (text.isBlank() || !m.matches()) {
       return null;
     }
-    long seconds = 0;
-    if (m.group(1) != null) {
-      seconds += Long.parseLong(m.group(1)) * 3600;
+    try {
+      long seconds = 0;
+      long[] unit = {3600, 60, 1};
+      for (int i = 0; i < 3; i++) {
+        if (m.group(i + 1) != null) {
+          seconds = Math.addExact(seconds, Math.multiplyExact(Long.parseLong(m.group(i + 1)), unit[i]));
+        }
+      }
+      return seconds == 0 || seconds > MAX_DURATION.toSeconds() ? null : Duration.ofSeconds(seconds);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return null;
     }
-    if (m.group(2) != null) {
-      seconds += Long.parseLong(m.group(2)) * 60;
-    }
-    if (m.group(3) != null) {
-      seconds += Long.parseLong(m.group(3));
-    }
-    return seconds == 0 ? null : Duration.ofSeconds(seconds);
   }
 
   static String lastSegment(String path) {

@@ -11,7 +11,7 @@ import java.util.SortedMap;
  *
  * @param name the set's name ({@link #SERVING} for a deployment without roles)
  * @param leaderSet the leader StatefulSet, or null before it exists
- * @param groups every group that has a leader pod or a worker set, and every index below the desired count, by index
+ * @param groups every group that has a leader pod or a worker set, by index
  * @param workerSets worker StatefulSets of this set that are not being deleted, by name
  */
 public record GroupSetView(String name, StatefulSet leaderSet, SortedMap<Integer, GroupView> groups, List<StatefulSet> workerSets) {

@@ -49,10 +49,8 @@ public final class Observer {
     List<StatefulSet> workerSets = sets.values().stream()
         .filter(s -> Labels.POSITION_WORKER.equals(Pods.label(s, Labels.COMPONENT)) && !Pods.terminating(s)).toList();
 
+    // Groups that exist, never a number the user typed: the cost of a reconcile follows what is in the cluster.
     TreeSet<Integer> indexes = new TreeSet<>();
-    for (int g = 0; g < m.replicas(); g++) {
-      indexes.add(g);
-    }
     leadersByName.values().stream().map(Pods::ordinal).filter(Objects::nonNull).forEach(indexes::add);
     workerSets.stream().map(s -> parse(Pods.label(s, Labels.GROUP_INDEX))).filter(Objects::nonNull).forEach(indexes::add);
 

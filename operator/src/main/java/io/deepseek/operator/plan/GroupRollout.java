@@ -32,18 +32,17 @@ public final class GroupRollout {
   public static Step plan(int replicas, int userPartition, int maxUnavailable, int maxSurge, String revision,
       String templateRevision, int currentPartition, Map<Integer, Group> groups) {
     int hold = Math.min(userPartition, replicas);
+    // Over the groups that exist (never up to a number the user typed): done when every group that may move is there,
+    // at the revision and ready.
     int updated = 0;
-    boolean done = true;
-    for (int g = hold; g < replicas; g++) {
-      Group group = groups.get(g);
-      boolean atRevision = group != null && revision.equals(group.revision());
-      if (atRevision) {
+    int readyAtRevision = 0;
+    for (Map.Entry<Integer, Group> e : groups.entrySet()) {
+      if (e.getKey() >= hold && e.getKey() < replicas && revision.equals(e.getValue().revision())) {
         updated++;
-      }
-      if (!atRevision || !group.ready()) {
-        done = false;
+        readyAtRevision += e.getValue().ready() ? 1 : 0;
       }
     }
+    boolean done = readyAtRevision == Math.max(0, replicas - hold);
     if (templateRevision == null) {
       // A new deployment: every group starts at the current revision.
       return new Step(replicas, hold, false, updated, "creating groups");

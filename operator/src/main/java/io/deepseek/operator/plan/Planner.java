@@ -215,9 +215,10 @@ public final class Planner {
     if (m.nodes() == 1) {
       return;
     }
-    for (int g = 0; g < leaderReplicas; g++) {
-      Pod leader = set.group(g).leaderPod();
-      if (leader == null || Pods.terminating(leader) || Pods.ip(leader) == null || plan.recreating(g)) {
+    for (GroupView view : set.groups().values()) {
+      int g = view.index();
+      Pod leader = view.leaderPod();
+      if (g >= leaderReplicas || leader == null || Pods.terminating(leader) || Pods.ip(leader) == null || plan.recreating(g)) {
         continue;
       }
       String name = Names.workerStatefulSet(d, g);

@@ -54,6 +54,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE;
 
   private final OperatorConfig config;
+  private final HostPathPolicy hostPaths;
   private final Applier applier;
   private final EventRecorder events = new EventRecorder();
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
@@ -61,6 +62,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
 
   public DeepSeekDeploymentReconciler(OperatorConfig config, MeterRegistry meters) {
     this.config = config;
+    // Fails the operator's start on a malformed policy: better than running with a policy that means something else.
+    this.hostPaths = new HostPathPolicy(config.hostPathAllowedPrefixes());
     this.applier = new Applier(meters);
   }
 
@@ -92,7 +95,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class));
-    List<String> problems = SpecValidator.validate(d, new HostPathPolicy(config.hostPathAllowedPrefixes()));
+    List<String> problems = SpecValidator.validate(d, hostPaths, config.maxGroupsPerDeployment());
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Plan plan = Planner.plan(model, observed, problems, now);
 

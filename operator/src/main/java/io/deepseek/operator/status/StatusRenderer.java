@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeSet;
 
 /** Observation + plan -> status. Pure: the clock comes in as {@code now}. */
 public final class StatusRenderer {
@@ -50,7 +51,13 @@ public final class StatusRenderer {
     int existing = 0;
     int ready = 0;
     int updated = 0;
-    for (GroupView view : set.groups().values()) {
+    // The groups that exist, and those below spec.replicas that the status remembers (their leader is being replaced).
+    TreeSet<Integer> indexes = new TreeSet<>(set.groups().keySet());
+    if (previous != null) {
+      previous.groups.stream().map(g -> g.index).filter(i -> i != null && i < m.replicas()).forEach(indexes::add);
+    }
+    for (int index : indexes) {
+      GroupView view = set.group(index);
       if (!view.hasLeader()) {
         GroupStatus carried = view.index() < m.replicas() ? carried(m, previous, view.index()) : null;
         if (carried != null) {

@@ -13,7 +13,25 @@ public record HostPathPolicy(List<String> allowedPrefixes) {
   public static final List<String> DEFAULT_PREFIXES = List.of("/data", "/mnt", "/models");
   static final List<String> SYSTEM = List.of("/etc", "/proc", "/sys", "/dev", "/boot", "/bin", "/sbin", "/lib", "/lib32",
       "/lib64", "/usr", "/run", "/var/run", "/var/lib/kubelet", "/var/lib/containerd", "/var/lib/docker", "/var/log",
-      "/root", "/home", "/tmp", "/opt/cni", "/etc/kubernetes");
+      "/root", "/home", "/tmp", "/opt/cni", "/etc/kubernetes", "/var/lib/etcd", "/var/lib/cni");
+
+  /**
+   * Every prefix must be an absolute, normal directory: a blank or relative entry would otherwise match every path, so
+   * it is refused (the operator does not start, dsctl exits 2) instead of being read as "allow all".
+   */
+  public HostPathPolicy {
+    if (allowedPrefixes == null || allowedPrefixes.isEmpty()) {
+      throw new IllegalArgumentException("host-path.allowed-prefixes: at least one absolute directory, e.g. /data");
+    }
+    for (String prefix : allowedPrefixes) {
+      String p = prefix == null ? "" : prefix.trim();
+      if (!p.startsWith("/") || p.contains("/./") || p.contains("/../") || p.endsWith("/.") || p.endsWith("/..")) {
+        throw new IllegalArgumentException("host-path.allowed-prefixes: '" + prefix + "' is not an absolute directory"
+            + " without . or .. segments (blank entries are refused, never read as allow-all)");
+      }
+    }
+    allowedPrefixes = List.copyOf(allowedPrefixes);
+  }
 
   public static HostPathPolicy defaults() {
     return new HostPathPolicy(DEFAULT_PREFIXES);

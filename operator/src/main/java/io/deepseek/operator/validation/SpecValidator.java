@@ -20,11 +20,19 @@ import java.util.Map;
 public final class SpecValidator {
   private SpecValidator() {}
 
+  /** The most groups one deployment may have unless the operator is configured otherwise. */
+  public static final int DEFAULT_MAX_GROUPS = 128;
+
   public static List<String> validate(DeepSeekDeployment d) {
     return validate(d, HostPathPolicy.defaults());
   }
 
   public static List<String> validate(DeepSeekDeployment d, HostPathPolicy policy) {
+    return validate(d, policy, DEFAULT_MAX_GROUPS);
+  }
+
+  /** @param maxGroups the operator's cap on spec.replicas (deepseek.operator.max-groups-per-deployment) */
+  public static List<String> validate(DeepSeekDeployment d, HostPathPolicy policy, int maxGroups) {
     List<String> p = new ArrayList<>();
     if (d.getSpec() == null) {
       p.add("spec: required");
@@ -37,6 +45,14 @@ public final class SpecValidator {
     }
     if (d.getSpec().replicas != null && d.getSpec().replicas < 0) {
       p.add("spec.replicas: must be 0 or more");
+    }
+    if (m.replicas() > maxGroups) {
+      p.add("spec.replicas: " + m.replicas() + " groups is more than this operator allows in one deployment (" + maxGroups
+          + ", deepseek.operator.max-groups-per-deployment); lower it, or split the model service over several deployments");
+    }
+    if (!ranges(d, p)) {
+      // Everything after this derives sizes from these numbers: out of range, they would divide by zero.
+      return p;
     }
     model(m, p, policy);
     engineAndAccelerator(m, p);
@@ -59,12 +75,35 @@ public final class SpecValidator {
     extraArgs(m, p);
     env(m, p);
     if (m.startupTimeout() == null) {
-      p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m");
+      p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m (at most 100000h)");
     }
     if (p.isEmpty()) {
       p.addAll(Sizing.check(m));
     }
     return p;
+  }
+
+  /** The numbers every other check divides by, in their ranges; false when any is not. */
+  private static boolean ranges(DeepSeekDeployment d, List<String> p) {
+    int before = p.size();
+    if (d.getSpec().parallelism != null) {
+      var par = d.getSpec().parallelism;
+      range(p, "spec.parallelism.nodes", par.nodes, 1, 64);
+      range(p, "spec.parallelism.tensor", par.tensor, 1, 1024);
+      range(p, "spec.parallelism.data", par.data, 1, 1024);
+      range(p, "spec.parallelism.dataLocal", par.dataLocal, 1, 64);
+      range(p, "spec.parallelism.pipeline", par.pipeline, 1, 64);
+    }
+    if (d.getSpec().accelerator != null) {
+      range(p, "spec.accelerator.perNode", d.getSpec().accelerator.perNode, 1, 64);
+    }
+    return p.size() == before;
+  }
+
+  private static void range(List<String> p, String field, Integer value, int min, int max) {
+    if (value != null && (value < min || value > max)) {
+      p.add(field + ": must be from " + min + " to " + max + ", got " + value);
+    }
   }
 
   private static boolean notADuration(String value) {

@@ -102,4 +102,36 @@ class CrdValidationTest {
     assertRejected(s4("r1.model", d -> {}), "metadata.name must be a DNS label of at most 40 characters");
     assertRejected(s4("a234567890123456789012345678901234567890x", d -> {}), "at most 40 characters");
   }
+
+  @Test
+  void everyCountListStringAndDurationIsBounded() {
+    assertRejected(s4("many", d -> d.getSpec().replicas = 10_000_000), "spec.replicas", "less than or equal to 512");
+    assertRejected(s4("huge", d -> d.getSpec().startup.timeout = "99999999999999999999h"), "spec.startup.timeout");
+    assertRejected(s4("back", d -> {
+      d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
+      d.getSpec().failure.backoff = "99999999999999999999s";
+    }), "spec.failure.backoff");
+    assertRejected(s4("args", d -> d.getSpec().engine.extraArgs = java.util.Collections.nCopies(100_000, "--x")),
+        "spec.engine.extraArgs", "must have at most 256 items");
+    assertRejected(s4("long", d -> d.getSpec().engine.extraArgs = java.util.List.of("x".repeat(5000))),
+        "each argument is at most 4096 characters");
+    assertRejected(s4("img", d -> d.getSpec().engine.image = "a".repeat(600)), "spec.engine.image", "Too long: may not be more than 512");
+    assertRejected(s4("sel", d -> {
+      d.getSpec().scheduling = new io.deepseek.operator.api.v1alpha1.SchedulingSpec();
+      d.getSpec().scheduling.nodeSelector = new java.util.TreeMap<>();
+      for (int i = 0; i < 65; i++) {
+        d.getSpec().scheduling.nodeSelector.put("k" + i, "v");
+      }
+    }), "spec.scheduling.nodeSelector", "must have at most 64 items");
+    assertRejected(s4("tp", d -> d.getSpec().parallelism.tensor = 4096), "spec.parallelism.tensor", "less than or equal to 1024");
+  }
+
+  @Test
+  void theScaleSubresourceIsBoundedToo() {
+    DeepSeekDeployment d = client.resource(s4("scaled", x -> {})).create();
+    assertThatThrownBy(() -> client.resource(d).scale(10_000_000))
+        .isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.replicas").hasMessageContaining("less than or equal to 512");
+    assertThat(client.resource(d).get().getSpec().replicas).isEqualTo(1);
+  }
 }

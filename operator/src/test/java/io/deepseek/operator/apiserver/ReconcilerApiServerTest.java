@@ -54,6 +54,11 @@ class ReconcilerApiServerTest {
       public List<String> hostPathAllowedPrefixes() {
         return io.deepseek.operator.validation.HostPathPolicy.DEFAULT_PREFIXES;
       }
+
+      @Override
+      public int maxGroupsPerDeployment() {
+        return 16;
+      }
     }, METERS));
     operator.start();
   }

@@ -83,7 +83,7 @@ public final class LocalCluster implements BeforeAllCallback {
     }
     operatorPort = freePort();
     operatorLog = root.resolve("operator/target/operator-e2e.log");
-    ProcessBuilder pb = new ProcessBuilder("java", "-jar", jar).redirectErrorStream(true)
+    ProcessBuilder pb = new ProcessBuilder("java", "-XX:+ExitOnOutOfMemoryError", "-jar", jar).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(operatorLog.toFile()));
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
     pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(operatorPort));

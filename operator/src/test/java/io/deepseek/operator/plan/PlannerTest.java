@@ -239,4 +239,19 @@ class PlannerTest {
     assertThat(p.serving()).isNull();
     assertThat(p.revision()).isEqualTo(rev);
   }
+
+  @Test
+  void aHugeReplicaCountCostsWhatExistsNotWhatWasTyped() {
+    d.getSpec().replicas = Integer.MAX_VALUE;
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    DeploymentModel m = DeploymentModel.of(d);
+    Observation o = Observer.observe(m, pods, sets, services, revisions);
+    assertThat(o.serving().groups()).hasSize(1);
+    Plan p = Planner.plan(m, o, List.of(), NOW);
+    assertThat(p.serving().rollout().replicas()).isEqualTo(Integer.MAX_VALUE);
+    io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus s =
+        io.deepseek.operator.status.StatusRenderer.render(m, o, p, null, NOW.toString());
+    assertThat(s.groups).hasSize(1);
+    assertThat(s.ready).isEqualTo("0/" + Integer.MAX_VALUE);
+  }
 }

@@ -1,6 +1,7 @@
 package io.deepseek.operator.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -37,5 +38,20 @@ class HostPathPolicyTest {
     HostPathPolicy hfCache = new HostPathPolicy(List.of("/root/.cache/huggingface"));
     assertThat(hfCache.check("f", "/root/.cache/huggingface/DeepSeek-V3")).isEmpty();
     assertThat(hfCache.check("f", "/root/.ssh")).isPresent();
+  }
+
+  @Test
+  void blankOrRelativePrefixesAreRefusedNeverReadAsAllowAll() {
+    assertThatThrownBy(() -> new HostPathPolicy(List.of("/data", " "))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("blank entries are refused");
+    assertThatThrownBy(() -> new HostPathPolicy(List.of("models"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new HostPathPolicy(List.of("/data/../etc"))).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new HostPathPolicy(List.of())).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void etcdsDataIsASystemDirectory() {
+    assertThat(new HostPathPolicy(List.of("/")).check("f", "/var/lib/etcd/member")).get().asString()
+        .contains("system directory /var/lib/etcd");
   }
 }

@@ -143,4 +143,39 @@ class SpecValidatorTest {
     d.getSpec().parallelism.tensor = 8;
     assertThat(SpecValidator.validate(d)).singleElement().asString().contains("use parallelism.nodes >= 2");
   }
+
+  @Test
+  void numbersTheCrdWouldRefuseAreReportedNotThrownOn() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().parallelism.pipeline = 0;
+    assertThat(SpecValidator.validate(d)).containsExactly("spec.parallelism.pipeline: must be from 1 to 64, got 0");
+    DeepSeekDeployment e = s4();
+    e.getSpec().parallelism.nodes = 0;
+    e.getSpec().parallelism.data = 2;
+    assertThat(SpecValidator.validate(e)).containsExactly("spec.parallelism.nodes: must be from 1 to 64, got 0");
+    DeepSeekDeployment f = s4();
+    f.getSpec().parallelism.dataLocal = 0;
+    f.getSpec().accelerator.perNode = 0;
+    assertThat(SpecValidator.validate(f)).contains("spec.parallelism.dataLocal: must be from 1 to 64, got 0",
+        "spec.accelerator.perNode: must be from 1 to 64, got 0");
+  }
+
+  @Test
+  void durationsThatWouldOverflowAreNotDurations() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().startup.timeout = "99999999999999999999h";
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("spec.startup.timeout", "is not a duration");
+    d.getSpec().startup.timeout = "100001h";
+    assertThat(SpecValidator.validate(d)).singleElement().asString().contains("at most 100000h");
+  }
+
+  @Test
+  void theOperatorCapsGroupsPerDeployment() {
+    DeepSeekDeployment d = s4();
+    d.getSpec().replicas = 10_000_000;
+    assertThat(SpecValidator.validate(d, HostPathPolicy.defaults(), 128)).singleElement().asString()
+        .contains("spec.replicas: 10000000 groups is more than this operator allows in one deployment (128");
+    d.getSpec().replicas = 128;
+    assertThat(SpecValidator.validate(d, HostPathPolicy.defaults(), 128)).isEmpty();
+  }
 }

@@ -7,6 +7,7 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @io.fabric8.generator.annotation.ValidationRule(
@@ -29,6 +30,7 @@ public class AcceleratorSpec {
   @Pattern("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
   @JsonPropertyDescription("Extended resource the device plugin registers. Default by type: nvidia.com/gpu,"
       + " huawei.com/Ascend910 (Huawei Cloud CCE names it huawei.com/ascend-1980).")
+  @Size(max = 253)
   public String resourceName;
 
   @JsonPropertyDescription("Accelerator product. Enables the sizing check, and pods only run on nodes labelled with it"

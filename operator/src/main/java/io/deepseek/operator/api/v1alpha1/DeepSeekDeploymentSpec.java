@@ -3,6 +3,7 @@ package io.deepseek.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -37,6 +38,7 @@ public class DeepSeekDeploymentSpec {
   @Min(0)
   @JsonPropertyDescription("Number of serving groups (model instances). Each group is parallelism.nodes pods: one leader"
       + " and nodes-1 workers. Exposed through the /scale subresource (kubectl scale, HPA, KEDA).")
+  @Max(512)
   public Integer replicas;
 
   @Required

@@ -3,6 +3,7 @@ package io.deepseek.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 
@@ -18,15 +19,16 @@ public class FailureSpec {
   @Min(1)
   @JsonPropertyDescription("Recreations of one group within failure.window after which it is marked failed and left"
       + " alone (condition Degraded, reason GroupFailed) instead of restarting again.")
+  @Max(1000)
   public Integer maxRestarts;
 
   @Default("1h")
-  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+  @Pattern("^([0-9]{1,4}h)?([0-9]{1,6}m)?([0-9]{1,8}s)?$")
   @JsonPropertyDescription("The window in which recreations are counted, e.g. 1h.")
   public String window;
 
   @Default("30s")
-  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+  @Pattern("^([0-9]{1,4}h)?([0-9]{1,6}m)?([0-9]{1,8}s)?$")
   @JsonPropertyDescription("The first recreation of a group is immediate; the next waits this long, each further one"
       + " twice as long as the one before, up to 10m.")
   public String backoff;

@@ -3,6 +3,7 @@ package io.deepseek.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,6 +15,7 @@ public class ModelSource {
   @Pattern("^/.+")
   @JsonPropertyDescription("Absolute directory of the weights on every node that may run a pod of this deployment."
       + " Mounted read-only. The operator's allowed-prefix policy decides which node paths tenants may use.")
+  @Size(max = 1024)
   public String hostPath;
 
   @JsonPropertyDescription("A PersistentVolumeClaim holding the weights (ReadOnlyMany or ReadWriteMany for multi-node groups).")
@@ -30,10 +32,12 @@ public class ModelSource {
     @io.fabric8.generator.annotation.Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
     @JsonPropertyDescription("Name of the claim, in the deployment's namespace.")
+    @Size(max = 253)
     public String claimName;
 
     @Pattern("^[^/].*")
     @JsonPropertyDescription("Directory inside the claim that holds the weights (relative). Default: the claim's root.")
+    @Size(max = 1024)
     public String subPath;
   }
 
@@ -42,10 +46,12 @@ public class ModelSource {
     @io.fabric8.generator.annotation.Required
     @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
     @JsonPropertyDescription("Repository, e.g. deepseek-ai/DeepSeek-R1.")
+    @Size(max = 256)
     public String repo;
 
     @Pattern("^[A-Za-z0-9._/-]+$")
     @JsonPropertyDescription("Branch, tag or commit. Default: the hub's default branch.")
+    @Size(max = 256)
     public String revision;
 
     @JsonPropertyDescription("Access token for gated or private repositories, from a Secret (HF_TOKEN / MODELSCOPE_API_TOKEN).")

@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -19,6 +21,7 @@ public class NetworkSpec {
   @JsonPropertyDescription("NIC the collectives use, e.g. eth0 or bond0 (NCCL_SOCKET_IFNAME, GLOO_SOCKET_IFNAME)."
       + " Cluster specific: never guessed.")
   @com.fasterxml.jackson.annotation.JsonProperty("interface")
+  @Size(max = 256)
   public String networkInterface;
 
   @Default("20000")
@@ -35,14 +38,18 @@ public class NetworkSpec {
     @Required
     @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?/[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$")
     @JsonPropertyDescription("Extended resource of the RDMA device plugin, e.g. rdma/hca or rdma/roce_gdr (cluster specific).")
+    @Size(max = 253)
     public String resourceName;
 
     @Default("1")
     @Min(1)
     @JsonPropertyDescription("RDMA resources each pod requests.")
+    @Max(64)
     public Integer count;
 
     @JsonPropertyDescription("HCAs NCCL may use (NCCL_IB_HCA), e.g. [mlx5_0, mlx5_1].")
+    @Size(max = 32)
+    @ValidationRule(value = "self.all(h, h.size() >= 1 && h.size() <= 64)", message = "network.rdma.hcas: each HCA is a device name of 1-64 characters, such as mlx5_0")
     public List<String> hcas;
 
     @Min(0)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import java.util.Map;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -20,6 +21,7 @@ public class ServiceSpec {
   public Integer port;
 
   @JsonPropertyDescription("Annotations of the client Service, e.g. for a cloud load balancer.")
+  @Size(max = 64)
   public Map<String, String> annotations;
 
   public enum ServiceType {

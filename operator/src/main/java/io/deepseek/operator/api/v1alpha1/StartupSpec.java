@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StartupSpec {
   @Default("60m")
-  @Pattern("^([0-9]+h)?([0-9]+m)?([0-9]+s)?$")
+  @Pattern("^([0-9]{1,4}h)?([0-9]{1,6}m)?([0-9]{1,8}s)?$")
   @JsonPropertyDescription("How long a pod may take from start to serving (weight load, warm-up), e.g. 45m or 1h30m."
       + " It becomes the startup probe's budget, and a group not ready this long after its last pod was scheduled has"
       + " failed (see failure). Default 60m.")
