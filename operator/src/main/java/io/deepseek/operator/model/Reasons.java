@@ -9,6 +9,8 @@ public final class Reasons {
   public static final String READY = "Ready";
   public static final String SCALED_TO_ZERO = "ScaledToZero";
   public static final String INVALID_SPEC = "InvalidSpec";
+  /** An object with the name of a child exists and is not this deployment's: it is left untouched. */
+  public static final String NAME_CONFLICT = "NameConflict";
   public static final String GROUPS_NOT_READY = "GroupsNotReady";
   public static final String GROUP_FAILED = "GroupFailed";
   public static final String UNSCHEDULABLE = "Unschedulable";

@@ -1,6 +1,7 @@
 package io.deepseek.operator.observe;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -18,9 +19,21 @@ import java.util.Map;
  * @param services the deployment's Services by name
  * @param revisions the deployment's ControllerRevisions by name
  * @param groupSets the sets of groups, each with its own leader StatefulSet (one today)
+ * @param foreign objects that have the name of a child the plan would create but belong to someone else, by
+ *     {@code Kind/name}, with who they belong to (looked up only for what the plan would create; see {@link Ownership})
  */
 public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
-    Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets) {
+    Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets,
+    Map<String, String> foreign) {
+
+  /** The same observation, knowing which of the names the plan wants to create are taken. */
+  public Observation withForeign(Map<String, String> taken) {
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken));
+  }
+
+  public static String key(HasMetadata o) {
+    return o.getKind() + "/" + o.getMetadata().getName();
+  }
 
   /** The one set of a deployment without roles. */
   public GroupSetView serving() {

@@ -62,7 +62,8 @@ public final class Observer {
       groups.put(g, group(m, g, leader, sets.get(Names.workerStatefulSet(d, g)), workers, allPods));
     }
     GroupSetView serving = new GroupSetView(GroupSetView.SERVING, sets.get(Names.leaderStatefulSet(d)), groups, workerSets);
-    return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.of(serving));
+    return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.of(serving),
+        Map.of());
   }
 
   private static GroupView group(DeploymentModel m, int g, Pod leaderPod, StatefulSet workerSet, List<Pod> workers,

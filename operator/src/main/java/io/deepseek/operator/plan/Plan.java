@@ -18,9 +18,12 @@ import java.util.Objects;
  *     written before any group is touched (an operator that dies in between must never recreate a group uncounted);
  *     null when nothing is counted
  * @param groupSets per set of groups: its rollout step and recovery decisions (one set today; one per role later)
+ * @param conflicts objects the plan would create whose names belong to someone else: left untouched, reported
+ * @param blocked a new deployment with conflicts: nothing at all is created until they are resolved
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
-    List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets) {
+    List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
+    List<String> conflicts, boolean blocked) {
 
   /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
   public record Apply(HasMetadata desired, HasMetadata actual) {}
@@ -55,7 +58,8 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   }
 
   public static Plan invalid(String revision, List<String> problems) {
-    return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of());
+    return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+        false);
   }
 
   public boolean valid() {
@@ -65,6 +69,11 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   /** The plan of the deployment's one set of groups (a deployment without roles); null when the spec is invalid. */
   public GroupSetPlan serving() {
     return groupSets.isEmpty() ? null : groupSets.get(0);
+  }
+
+  /** The same decisions with nothing written: a new deployment whose children's names are taken creates nothing. */
+  Plan blockedBy(List<String> taken) {
+    return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true);
   }
 
   /** Whether the plan writes nothing at all (a no-op reconcile). */

@@ -48,6 +48,8 @@ public final class Planner {
   private final List<Plan.Apply> applies = new ArrayList<>();
   private final List<Plan.Annotate> annotations = new ArrayList<>();
   private final List<Plan.Event> events = new ArrayList<>();
+  /** Children whose names are taken by objects that are not this deployment's. */
+  private final List<String> conflicts = new ArrayList<>();
   /** Kind/name of every object this plan deletes: nothing is planned on them afterwards. */
   private final Set<String> deleted = new HashSet<>();
 
@@ -91,7 +93,10 @@ public final class Planner {
     workers(set, setPlan, step.replicas());
     members(set);
     pruneHistory();
-    return new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan));
+    Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan),
+        List.copyOf(conflicts), false);
+    // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
+    return !conflicts.isEmpty() && set.leaderSet() == null ? plan.blockedBy(conflicts) : plan;
   }
 
   /** Decides for every group that has a leader; writes nothing. */
@@ -239,9 +244,9 @@ public final class Planner {
         }
         at = DeploymentModel.of(RevisionHistory.at(d, stored));
       }
-      apply(WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
+      boolean written = apply(WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
           leader.getMetadata().getUid(), Pods.ip(leader)), actual);
-      if (actual == null) {
+      if (written && actual == null) {
         normal(Reasons.CREATED_GROUP_WORKERS, "Group " + g + ": created " + (m.nodes() - 1) + " worker(s) for leader "
             + leader.getMetadata().getName() + " (" + Pods.ip(leader) + ") at revision " + leaderRevision);
       }
@@ -273,9 +278,23 @@ public final class Planner {
     }
   }
 
-  /** Plans an apply unless the cached object is already this; returns whether it writes. */
+  /**
+   * Plans an apply unless the cached object is already this, or the name belongs to someone else (then it is reported and
+   * left alone); returns whether it writes.
+   */
   private boolean apply(HasMetadata desired, HasMetadata actual) {
+    String owner = actual == null ? o.foreign().get(Observation.key(desired)) : null;
+    if (owner != null) {
+      conflicts.add(desired.getKind() + " " + desired.getMetadata().getName() + " " + owner + "; it was left untouched."
+          + " Rename this DeepSeekDeployment, or remove or rename that " + desired.getKind());
+      return false;
+    }
     return Writes.apply(desired, actual).map(applies::add).orElse(false);
+  }
+
+  /** The objects this plan would create: the names to look up before any of them is written. */
+  public static List<HasMetadata> creates(Plan plan) {
+    return plan.applies().stream().filter(a -> a.actual() == null).map(Plan.Apply::desired).toList();
   }
 
   private void delete(HasMetadata object, String why) {

@@ -8,11 +8,13 @@ import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Observer;
+import io.deepseek.operator.observe.Ownership;
 import io.deepseek.operator.plan.Plan;
 import io.deepseek.operator.plan.Planner;
 import io.deepseek.operator.status.StatusEvents;
 import io.deepseek.operator.status.StatusRenderer;
 import io.deepseek.operator.validation.HostPathPolicy;
+import io.deepseek.operator.validation.NameCollisions;
 import io.deepseek.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -35,10 +37,12 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -95,9 +99,16 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class));
-    List<String> problems = SpecValidator.validate(d, hostPaths, config.maxGroupsPerDeployment());
+    List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, config.maxGroupsPerDeployment()));
+    problems.addAll(NameCollisions.check(d, ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList()));
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Plan plan = Planner.plan(model, observed, problems, now);
+    Map<String, String> taken = taken(ctx.getClient(), d, Planner.creates(plan));
+    if (!taken.isEmpty()) {
+      // Never take over what is not ours: plan again, leaving those names alone.
+      observed = observed.withForeign(taken);
+      plan = Planner.plan(model, observed, problems, now);
+    }
 
     DeepSeekDeployment current = execute(ctx, d, plan);
     DeepSeekDeploymentStatus status = StatusRenderer.render(model, observed, plan, current.getStatus(), now.toString());
@@ -137,6 +148,23 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     plan.annotations().forEach(a -> applier.annotate(client, a.object(), a.key(), a.value()));
     plan.events().forEach(e -> record(client, current, e));
     return current;
+  }
+
+  /**
+   * Of the objects the plan would create, those whose names exist already and are not this deployment's. The caches hold
+   * only the operator's own objects, so each name is read once, when it is about to be created: a Service or StatefulSet
+   * of the same name that belongs to someone else is never rewritten, owned and later garbage-collected with us.
+   */
+  private static Map<String, String> taken(KubernetesClient client, DeepSeekDeployment d, List<HasMetadata> creates) {
+    Map<String, String> taken = new TreeMap<>();
+    for (HasMetadata desired : creates) {
+      HasMetadata existing = client.resource(desired).get();
+      String owner = existing == null ? null : Ownership.foreignOwner(d, existing);
+      if (owner != null) {
+        taken.put(Observation.key(desired), owner);
+      }
+    }
+    return taken;
   }
 
   /** Our own write goes into the cache now, so the next reconcile does not act on the stale copy. */

@@ -15,6 +15,7 @@ import java.util.Map;
 final class StatusAggregator {
   /** What can hold groups back, most important first: the first one present names Ready's reason and Degraded. */
   enum Trouble {
+    NAME_CONFLICT(Reasons.NAME_CONFLICT, ""),
     GROUP_FAILED(Reasons.GROUP_FAILED, ". The group is left alone: fix the cause and change the spec (a new revision recreates it),"
         + " or delete its leader pod to try again."),
     UNSCHEDULABLE(Reasons.UNSCHEDULABLE, ""),

@@ -75,6 +75,7 @@ public final class StatusRenderer {
       ready += Boolean.TRUE.equals(gs.ready) ? 1 : 0;
       updated += revision.equals(gs.revision) ? 1 : 0;
     }
+    plan.conflicts().forEach(c -> troubles.add(Trouble.NAME_CONFLICT, c));
     s.groups.stream().filter(gs -> !Boolean.TRUE.equals(gs.ready) && gs.message != null)
         .forEach(gs -> troubles.notReady(gs.index, gs.message));
     s.replicas = existing;
@@ -101,7 +102,9 @@ public final class StatusRenderer {
       s.conditions.add(c.make(Conditions.READY, false, troubles.notReadyReason(),
           ready + " of " + desired + " groups ready" + troubles.notReadyDetail()));
     }
-    s.conditions.add(progressing(m, c, rollout, revision, existing, ready, updated));
+    s.conditions.add(plan.blocked()
+        ? c.make(Conditions.PROGRESSING, false, Reasons.NAME_CONFLICT, "Nothing is created until the names are free.")
+        : progressing(m, c, rollout, revision, existing, ready, updated));
     StatusAggregator.Verdict degraded = troubles.degraded();
     s.conditions.add(c.make(Conditions.DEGRADED, degraded.degraded(), degraded.reason(), degraded.message()));
     return s;

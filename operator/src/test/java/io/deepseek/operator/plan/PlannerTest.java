@@ -254,4 +254,33 @@ class PlannerTest {
     assertThat(s.groups).hasSize(1);
     assertThat(s.ready).isEqualTo("0/" + Integer.MAX_VALUE);
   }
+
+  @Test
+  void aNewDeploymentWhoseNameIsTakenCreatesNothing() {
+    DeploymentModel m = DeploymentModel.of(d);
+    Observation o = Observer.observe(m, pods, sets, services, revisions)
+        .withForeign(Map.of("Service/deepseek-r1", "is owned by Deployment web"));
+    Plan p = Planner.plan(m, o, List.of(), NOW);
+    assertThat(p.blocked()).isTrue();
+    assertThat(p.writesNothing()).isTrue();
+    assertThat(p.events()).isEmpty();
+    assertThat(p.conflicts()).singleElement().asString().isEqualTo("Service deepseek-r1 is owned by Deployment web; it was left"
+        + " untouched. Rename this DeepSeekDeployment, or remove or rename that Service");
+  }
+
+  @Test
+  void aRunningDeploymentSkipsOnlyTheTakenNameAndGoesOnWithTheRest() {
+    Plan first = plan();
+    first.applies().stream().map(Plan.Apply::desired).filter(o -> o instanceof StatefulSet).forEach(o -> sets.add((StatefulSet) o));
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    DeploymentModel m = DeploymentModel.of(d);
+    Observation o = Observer.observe(m, pods, sets, services, revisions)
+        .withForeign(Map.of("StatefulSet/deepseek-r1-0", "is owned by Deployment db"));
+    Plan p = Planner.plan(m, o, List.of(), NOW);
+    assertThat(p.blocked()).isFalse();
+    assertThat(applied(p)).doesNotContain("StatefulSet/deepseek-r1-0").contains("Service/deepseek-r1");
+    assertThat(p.events()).extracting(Plan.Event::reason).doesNotContain(Reasons.CREATED_GROUP_WORKERS);
+    assertThat(p.conflicts()).singleElement().asString().startsWith("StatefulSet deepseek-r1-0 is owned by Deployment db");
+    assertThat(Planner.creates(p)).extracting(x -> x.getMetadata().getName()).doesNotContain("deepseek-r1-0");
+  }
 }

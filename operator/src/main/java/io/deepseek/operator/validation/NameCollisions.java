@@ -1,0 +1,53 @@
+package io.deepseek.operator.validation;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Two deployments of one namespace whose children would share names: {@code x} makes {@code x-pods}, {@code x-<group>},
+ * {@code x-<group>-<rank>} and {@code x-<revision>}, so a deployment named {@code x-pods}, {@code x-0} or {@code x-0-1}
+ * would fight {@code x} over the same Services, StatefulSets and pods. The one created later is refused; the older one
+ * runs on untouched.
+ */
+public final class NameCollisions {
+  /** What follows {@code <name>-} in the names a deployment generates. */
+  static final Pattern GENERATED_SUFFIX = Pattern.compile("^(pods|[0-9]+(-[0-9]+)?|[0-9a-f]{10})$");
+  private static final Comparator<DeepSeekDeployment> AGE = Comparator
+      .comparing((DeepSeekDeployment x) -> Objects.requireNonNullElse(x.getMetadata().getCreationTimestamp(), "9999"))
+      .thenComparing(x -> x.getMetadata().getName());
+
+  private NameCollisions() {}
+
+  /** @param sameNamespace the deployments of d's namespace (d itself may be among them) */
+  public static List<String> check(DeepSeekDeployment d, Collection<DeepSeekDeployment> sameNamespace) {
+    List<String> problems = new ArrayList<>();
+    String name = d.getMetadata().getName();
+    for (DeepSeekDeployment other : sameNamespace) {
+      String theirs = other.getMetadata().getName();
+      if (theirs.equals(name) || AGE.compare(other, d) > 0) {
+        continue;
+      }
+      String clash = null;
+      if (generates(theirs, name)) {
+        clash = "DeepSeekDeployment " + theirs + " (older) names its own objects " + name + " like this one";
+      } else if (generates(name, theirs)) {
+        clash = "this deployment would name its own objects " + theirs + ", which is the older DeepSeekDeployment " + theirs;
+      }
+      if (clash != null) {
+        problems.add("metadata.name: " + clash + ", so both would fight over the same Services, StatefulSets and pods;"
+            + " choose a name that is not another deployment's name followed by -<number>, -pods or -<10 hex digits>");
+      }
+    }
+    return problems;
+  }
+
+  /** Whether deployment {@code owner} generates {@code name} (or names that start with it) for its children. */
+  static boolean generates(String owner, String name) {
+    return name.startsWith(owner + "-") && GENERATED_SUFFIX.matcher(name.substring(owner.length() + 1)).matches();
+  }
+}
