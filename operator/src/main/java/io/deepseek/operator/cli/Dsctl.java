@@ -1,14 +1,19 @@
 package io.deepseek.operator.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.desired.DesiredState;
+import io.deepseek.operator.model.Json;
+import io.deepseek.operator.validation.CrdSchema;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.deepseek.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -18,15 +23,22 @@ import java.util.Map;
 /**
  * {@code dsctl}: the operator's own code, without a cluster.
  * <ul>
- *   <li>{@code dsctl validate -f FILE}: every problem the API server's CRD rules and the operator would find (exit 1), or OK;
+ *   <li>{@code dsctl validate -f FILE}: every problem the API server (the CRD's schema and CEL rules, applied here from
+ *       the CRD itself) and the operator would find, each naming its field; or OK;
  *   <li>{@code dsctl render -f FILE [-n NAMESPACE]}: the objects the operator would create, as multi-document YAML.
  * </ul>
+ * Exit codes: 0 valid, 1 invalid (the file or a deployment in it), 2 usage or internal error.
  */
 public final class Dsctl {
-  static final String USAGE = """
-      usage: dsctl validate -f FILE [--allowed-host-paths /data,/mnt,/models]
-             dsctl render   -f FILE [-n NAMESPACE] [--allowed-host-paths ...]
+  static final int VALID = 0;
+  static final int INVALID = 1;
+  static final int USAGE = 2;
+  static final String CRD_RESOURCE = "/crds/deepseekdeployments.serving.deepseek-operator.io-v1.yml";
+  static final String USAGE_TEXT = """
+      usage: dsctl validate -f FILE [--allowed-host-paths /data,/mnt,/models] [--max-groups 128]
+             dsctl render   -f FILE [-n NAMESPACE] [--allowed-host-paths ...] [--max-groups ...]
       FILE holds one or more DeepSeekDeployments (YAML, '---' separated; '-' reads standard input).
+      Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
       Worker StatefulSets are made by the operator for each leader pod at run time: render shows them with
       LEADER-POD-UID and LEADER_POD_IP where that pod's UID and IP go.""";
 
@@ -44,64 +56,91 @@ public final class Dsctl {
   }
 
   int run(String[] args) {
+    try {
+      return command(args);
+    } catch (RuntimeException | IOException | Error e) {
+      // A crash is not a verdict: it must never look like "invalid".
+      err.println("dsctl: internal error, please report it: " + e);
+      return USAGE;
+    }
+  }
+
+  private int command(String[] args) throws IOException {
     if (args.length == 0 || !List.of("validate", "render").contains(args[0])) {
-      err.println(USAGE);
-      return 2;
+      err.println(USAGE_TEXT);
+      return USAGE;
     }
     String file = null;
     String namespace = null;
     String env = System.getenv("DEEPSEEK_OPERATOR_HOST_PATH_ALLOWED_PREFIXES");
-    List<String> prefixes = env == null || env.isBlank() ? HostPathPolicy.DEFAULT_PREFIXES : Arrays.asList(env.split(","));
+    List<String> prefixes = env == null || env.isBlank() ? HostPathPolicy.DEFAULT_PREFIXES : Arrays.asList(env.split(",", -1));
+    int maxGroups = SpecValidator.DEFAULT_MAX_GROUPS;
     for (int i = 1; i < args.length; i++) {
       String a = args[i];
-      if ((a.equals("-f") || a.equals("--filename")) && i + 1 < args.length) {
+      boolean hasValue = i + 1 < args.length;
+      if ((a.equals("-f") || a.equals("--filename")) && hasValue) {
         file = args[++i];
-      } else if ((a.equals("-n") || a.equals("--namespace")) && i + 1 < args.length) {
+      } else if ((a.equals("-n") || a.equals("--namespace")) && hasValue) {
         namespace = args[++i];
-      } else if (a.equals("--allowed-host-paths") && i + 1 < args.length) {
-        prefixes = Arrays.asList(args[++i].split(","));
+      } else if (a.equals("--allowed-host-paths") && hasValue) {
+        prefixes = Arrays.asList(args[++i].split(",", -1));
+      } else if (a.equals("--max-groups") && hasValue && args[i + 1].matches("[0-9]{1,6}")) {
+        maxGroups = Integer.parseInt(args[++i]);
       } else {
-        err.println("dsctl: unknown argument " + a + "\n" + USAGE);
-        return 2;
+        err.println("dsctl: unknown or incomplete argument " + a + "\n" + USAGE_TEXT);
+        return USAGE;
       }
     }
     if (file == null) {
-      err.println("dsctl: -f FILE is required\n" + USAGE);
-      return 2;
-    }
-    List<DeepSeekDeployment> deployments;
-    try {
-      deployments = read(file);
-    } catch (IOException | RuntimeException e) {
-      err.println("dsctl: cannot read " + file + ": " + e.getMessage());
-      return 1;
-    }
-    if (deployments.isEmpty()) {
-      err.println("dsctl: " + file + " holds no DeepSeekDeployment");
-      return 1;
+      err.println("dsctl: -f FILE is required\n" + USAGE_TEXT);
+      return USAGE;
     }
     HostPathPolicy policy;
     try {
       policy = new HostPathPolicy(prefixes);
     } catch (IllegalArgumentException e) {
       err.println("dsctl: " + e.getMessage());
-      return 2;
+      return USAGE;
     }
+    String text;
+    try {
+      text = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
+    } catch (NoSuchFileException e) {
+      err.println("dsctl: " + file + ": no such file");
+      return USAGE;
+    }
+    List<JsonNode> documents;
+    try {
+      documents = documents(text);
+    } catch (RuntimeException e) {
+      err.println("dsctl: " + file + " is not YAML: " + firstLine(e.getMessage()));
+      return INVALID;
+    }
+    if (documents.isEmpty()) {
+      err.println("dsctl: " + file + " holds no DeepSeekDeployment");
+      return INVALID;
+    }
+    CrdSchema schema = schema();
+    List<DeepSeekDeployment> valid = new ArrayList<>();
     boolean ok = true;
-    for (DeepSeekDeployment d : deployments) {
-      for (String problem : SpecValidator.validate(d, policy)) {
-        err.println(d.getMetadata().getName() + ": " + problem);
-        ok = false;
+    for (JsonNode doc : documents) {
+      List<String> problems = new ArrayList<>();
+      DeepSeekDeployment d = check(doc, schema, policy, maxGroups, problems);
+      String name = doc.path("metadata").path("name").asText("(no name)");
+      problems.forEach(p -> err.println(name + ": " + p));
+      ok &= problems.isEmpty();
+      if (problems.isEmpty()) {
+        valid.add(d);
       }
     }
     if (!ok) {
-      return 1;
+      return INVALID;
     }
     if (args[0].equals("validate")) {
-      out.println("OK: " + deployments.size() + " DeepSeekDeployment" + (deployments.size() == 1 ? "" : "s"));
-      return 0;
+      out.println("OK: " + valid.size() + " DeepSeekDeployment" + (valid.size() == 1 ? "" : "s"));
+      return VALID;
     }
-    for (DeepSeekDeployment d : deployments) {
+    for (DeepSeekDeployment d : valid) {
       if (namespace != null || d.getMetadata().getNamespace() == null) {
         d.getMetadata().setNamespace(namespace == null ? "default" : namespace);
       }
@@ -112,23 +151,62 @@ public final class Dsctl {
         out.print(yaml.asYaml(o));
       }
     }
-    return 0;
+    return VALID;
   }
 
-  private List<DeepSeekDeployment> read(String file) throws IOException {
-    String text = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
-    List<DeepSeekDeployment> result = new ArrayList<>();
+  /**
+   * What the API server would say (schema and CEL, from the CRD), then what the operator would, so that one run lists
+   * every problem: the operator's checks run whenever the object can be read, and add what the API server did not say
+   * of the same field already. Returns the deployment as the API server would store it.
+   */
+  static DeepSeekDeployment check(JsonNode doc, CrdSchema schema, HostPathPolicy policy, int maxGroups, List<String> problems) {
+    CrdSchema.Verdict verdict = schema.validate(doc);
+    problems.addAll(verdict.problems());
+    if (!verdict.wellFormed()) {
+      return null;
+    }
+    DeepSeekDeployment d = Json.MAPPER.convertValue(verdict.defaulted(), DeepSeekDeployment.class);
+    List<String> fields = problems.stream().map(Dsctl::field).toList();
+    SpecValidator.validate(d, policy, maxGroups).stream().filter(p -> !fields.contains(field(p))).forEach(problems::add);
+    return d;
+  }
+
+  private static String field(String problem) {
+    int colon = problem.indexOf(':');
+    return colon < 0 ? problem : problem.substring(0, colon);
+  }
+
+  /** The CRD this build was made with, from the jar (the same file crds/ installs). */
+  static CrdSchema schema() throws IOException {
+    try (InputStream in = Dsctl.class.getResourceAsStream(CRD_RESOURCE)) {
+      if (in == null) {
+        throw new IllegalStateException("the CRD " + CRD_RESOURCE + " is missing from the build");
+      }
+      Map<?, ?> crd = new KubernetesSerialization().unmarshal(new String(in.readAllBytes()), Map.class);
+      return CrdSchema.ofDefinition(Json.MAPPER.valueToTree(crd));
+    }
+  }
+
+  /** The DeepSeekDeployments of a multi-document YAML text, as JSON trees; other kinds are skipped with a note. */
+  private List<JsonNode> documents(String text) {
+    List<JsonNode> result = new ArrayList<>();
     for (String doc : text.split("(?m)^---\\s*$")) {
       if (doc.lines().allMatch(l -> l.isBlank() || l.trim().startsWith("#"))) {
         continue;
       }
-      Map<?, ?> map = yaml.unmarshal(doc, Map.class);
-      if (!DeepSeekDeployment.KIND.equals(map.get("kind"))) {
-        err.println("dsctl: skipping a " + map.get("kind") + " (not a DeepSeekDeployment)");
+      Object parsed = yaml.unmarshal(doc, Object.class);
+      JsonNode tree = Json.MAPPER.valueToTree(parsed);
+      if (!tree.isObject() || !DeepSeekDeployment.KIND.equals(tree.path("kind").asText())) {
+        err.println("dsctl: skipping a " + (tree.isObject() ? tree.path("kind").asText("document without a kind") : "document that"
+            + " is not an object") + " (not a DeepSeekDeployment)");
         continue;
       }
-      result.add(yaml.unmarshal(doc, DeepSeekDeployment.class));
+      result.add(tree);
     }
     return result;
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 }

@@ -73,6 +73,50 @@ class DsctlTest {
   void usageErrors() {
     assertThat(run().code()).isEqualTo(2);
     assertThat(run("render").err()).contains("-f FILE is required");
-    assertThat(run("validate", "-f", "/nonexistent.yaml").code()).isEqualTo(1);
+    assertThat(run("validate", "-f", "/nonexistent.yaml").code()).as("a missing file is a usage error, not a verdict").isEqualTo(2);
+    assertThat(run("validate", "-f", example("deepseek-r1-sglang-2x8-h100.yaml"), "--allowed-host-paths", "/data,").code())
+        .as("a blank allowed prefix").isEqualTo(2);
+  }
+
+  static Result validate(Path tmp, String yaml) throws IOException {
+    Path f = Files.createTempFile(tmp, "d", ".yaml");
+    Files.writeString(f, yaml);
+    return run("validate", "-f", f.toString());
+  }
+
+  static String s4() throws IOException {
+    return Files.readString(Path.of(example("deepseek-r1-sglang-2x8-h100.yaml")));
+  }
+
+  @Test
+  void whatTheCrdSchemaRefusesIsRefusedWithTheFieldPathNeverAJavaClass(@TempDir Path tmp) throws IOException {
+    Result wrongType = validate(tmp, s4().replace("replicas: 1", "replicas: two"));
+    assertThat(wrongType.code()).isEqualTo(1);
+    assertThat(wrongType.err()).contains("deepseek-r1: spec.replicas: Invalid value: \"two\": must be of type integer");
+    Result unknown = validate(tmp, s4().replace("  model:\n", "  modle: {}\n  model:\n"));
+    assertThat(unknown.err()).contains("spec.modle: unknown field");
+    Result badEnum = validate(tmp, s4().replace("product: H100-80GB", "product: H100"));
+    assertThat(badEnum.err()).contains("spec.accelerator.product: Unsupported value: \"H100\": supported values:", "\"H100-80GB\"");
+    Result pattern = validate(tmp, s4().replace("distInitPort: 20000", "distInitPort: 80"));
+    assertThat(pattern.err()).contains("spec.network.distInitPort: Invalid value: 80: should be greater than or equal to 1024");
+    for (Result r : List.of(wrongType, unknown, badEnum, pattern)) {
+      assertThat(r.err()).doesNotContainIgnoringCase("java").doesNotContain("Exception", "com.fasterxml", "io.deepseek");
+    }
+  }
+
+  @Test
+  void theCrdsCelRulesAreEvaluatedOnTheDefaultedObject(@TempDir Path tmp) throws IOException {
+    Result r = validate(tmp, s4().replace("product: H100-80GB", "product: H100-80GB\n    hostDriverMounts: true"));
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).contains("spec.accelerator: Invalid value: accelerator.hostDriverMounts is for type AscendNPU only");
+    Result name = validate(tmp, s4().replace("name: deepseek-r1\n", "name: DeepSeek_R1\n"));
+    assertThat(name.err()).contains("<root>: Invalid value: metadata.name must be a DNS label");
+  }
+
+  @Test
+  void notYamlIsInvalidAndSaysWhere(@TempDir Path tmp) throws IOException {
+    Result r = validate(tmp, "spec: [unclosed\n");
+    assertThat(r.code()).isEqualTo(1);
+    assertThat(r.err()).startsWith("dsctl: ").contains("is not YAML");
   }
 }

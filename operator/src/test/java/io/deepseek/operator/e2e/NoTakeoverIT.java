@@ -50,9 +50,12 @@ class NoTakeoverIT extends InNamespace {
       assertThat(degraded.getMessage()).contains("StatefulSet " + NAME + "-1 is not owned by this DeepSeekDeployment");
     });
     assertThat(dsd().getStatus().readyReplicas).as("group 0 serves on").isEqualTo(1);
+    // Untouched by the operator (the StatefulSet controller writes its status, so its resourceVersion moves anyway).
     StatefulSet still = client.apps().statefulSets().inNamespace(ns).withName(NAME + "-1").get();
-    assertThat(still.getMetadata().getResourceVersion()).isEqualTo(theirs.getMetadata().getResourceVersion());
     assertThat(still.getMetadata().getOwnerReferences()).isEmpty();
+    assertThat(still.getMetadata().getLabels()).isEqualTo(theirs.getMetadata().getLabels());
+    assertThat(still.getMetadata().getGeneration()).isEqualTo(theirs.getMetadata().getGeneration());
+    assertThat(still.getMetadata().getManagedFields()).noneSatisfy(f -> assertThat(f.getManager()).isEqualTo("deepseek-operator"));
 
     cluster.kubectlOrFail("delete", "-n", ns, "dsd/" + NAME);
     // The garbage collector removes the deployment's own children...
