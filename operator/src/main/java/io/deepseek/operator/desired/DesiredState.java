@@ -3,6 +3,7 @@ package io.deepseek.operator.desired;
 import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.model.Names;
 import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.RenderVersion;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
@@ -21,8 +22,14 @@ public final class DesiredState {
 
   private DesiredState() {}
 
+  /** What a new deployment gets (the current rendering). */
   public static List<HasMetadata> objects(DeepSeekDeployment d, LeaderPod leader) {
-    DeploymentModel m = DeploymentModel.of(d);
+    return objects(d, leader, RenderVersion.CURRENT);
+  }
+
+  /** @param render the {@link RenderVersion} the pods are rendered with */
+  public static List<HasMetadata> objects(DeepSeekDeployment d, LeaderPod leader, int render) {
+    DeploymentModel m = DeploymentModel.of(d).renderedAs(render);
     String revision = Revision.of(d);
     List<HasMetadata> out = new ArrayList<>();
     out.add(Services.headless(m));

@@ -60,12 +60,16 @@ public final class ModelDownload {
     String script = "set -e; if [ -f \"$DS_MODEL_DIR/" + DONE_MARKER + "\" ]; then echo \"$DS_MODEL_REPO already in the cache\"; exit 0; fi;"
         + " echo \"downloading $DS_MODEL_REPO from " + (hf ? "Hugging Face" : "ModelScope") + "\";"
         + " python3 -c \"" + python + "\"; touch \"$DS_MODEL_DIR/" + DONE_MARKER + "\"";
-    return List.of(new ContainerBuilder()
+    ContainerBuilder download = new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(m.engine().image)
         .withCommand("/bin/sh", "-c", script)
         .withEnv(env)
-        .addNewVolumeMount().withName(CACHE_VOLUME).withMountPath(DeploymentModel.MODELS_ROOT).endVolumeMount()
-        .build());
+        .addNewVolumeMount().withName(CACHE_VOLUME).withMountPath(DeploymentModel.MODELS_ROOT).endVolumeMount();
+    if (m.hardened()) {
+      download.withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL")
+          .endCapabilities().endSecurityContext();
+    }
+    return List.of(download.build());
   }
 }

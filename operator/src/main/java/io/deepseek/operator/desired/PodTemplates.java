@@ -151,7 +151,11 @@ public final class PodTemplates {
       }
       container.withLivenessProbe(rendezvousProbe(m, RANK_PROBE_PERIOD_SECONDS, RANK_PROBE_FAILURES));
     }
-    if (rdma != null) {
+    if (m.hardened()) {
+      // Nothing an engine needs: no privilege escalation, no capability but IPC_LOCK for RDMA's pinned memory.
+      container.withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL")
+          .withAdd(rdma != null ? List.of("IPC_LOCK") : List.of()).endCapabilities().endSecurityContext();
+    } else if (rdma != null) {
       container.withNewSecurityContext().withNewCapabilities().withAdd("IPC_LOCK").endCapabilities().endSecurityContext();
     }
     PodTemplateSpecBuilder b = new PodTemplateSpecBuilder()
@@ -172,6 +176,10 @@ public final class PodTemplates {
         .endSpec();
     if (m.hostNetwork()) {
       b.editSpec().withHostNetwork(true).withDnsPolicy("ClusterFirstWithHostNet").endSpec();
+    }
+    if (m.hardened()) {
+      b.editSpec().withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+          .endSecurityContext().endSpec();
     }
     return b.build();
   }

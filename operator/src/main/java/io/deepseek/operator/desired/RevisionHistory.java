@@ -7,6 +7,7 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
 import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.model.Owners;
+import io.deepseek.operator.model.RenderVersion;
 import io.deepseek.operator.model.Revision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevisionBuilder;
@@ -26,8 +27,14 @@ public final class RevisionHistory {
   }
 
   public static ControllerRevision of(DeepSeekDeployment d, String revision) {
+    return of(d, revision, RenderVersion.CURRENT);
+  }
+
+  /** @param render the {@link RenderVersion} the revision's pods are rendered with, for as long as it exists */
+  public static ControllerRevision of(DeepSeekDeployment d, String revision, int render) {
     Map<String, String> labels = Labels.common(d, "revision");
     labels.put(Labels.REVISION, revision);
+    labels.put(Labels.RENDER_VERSION, Integer.toString(render));
     return new ControllerRevisionBuilder()
         .withNewMetadata().withName(name(d, revision)).withNamespace(d.getMetadata().getNamespace()).withLabels(labels)
         .withOwnerReferences(Owners.deployment(d))
@@ -35,6 +42,12 @@ public final class RevisionHistory {
         .withRevision(Math.max(1L, d.getMetadata().getGeneration() == null ? 1L : d.getMetadata().getGeneration()))
         .withData(Map.of("spec", Json.MAPPER.convertValue(Revision.podSpec(d), Map.class)))
         .build();
+  }
+
+  /** The rendering a stored revision's pods have: its label, or LEGACY for revisions stored before it was recorded. */
+  public static int render(ControllerRevision stored) {
+    return RenderVersion.parse(stored.getMetadata().getLabels() == null ? null
+        : stored.getMetadata().getLabels().get(Labels.RENDER_VERSION));
   }
 
   /** The deployment as it was at a stored revision: same metadata, that revision's spec. */

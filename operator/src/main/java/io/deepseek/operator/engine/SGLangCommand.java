@@ -23,15 +23,39 @@ public final class SGLangCommand implements EngineCommand {
 
   static final List<String> ENTRYPOINT = List.of("python3", "-m", "sglang.launch_server");
 
+  /** Where SGLang reads its API key from (a file only the engine's user can read, made when the container starts). */
+  static final String API_KEY_CONFIG = "/tmp/deepseek-operator-api-key.yaml";
+  /**
+   * Writes the key from the Secret-backed variable into an SGLang config file (JSON is YAML, so any key is quoted right)
+   * and starts SGLang with it: the key never appears in a command line or the process list.
+   */
+  static final String WITH_API_KEY_FILE = "umask 077 && python3 -c 'import json, os, sys; open(sys.argv[1], \"w\").write("
+      + "\"api-key: \" + json.dumps(os.environ[\"" + Secrets.API_KEY_ENV + "\"]) + \"\\n\")' " + API_KEY_CONFIG
+      + " && exec \"$@\"";
+
   /** Every rank runs the same command; its rank comes from $(DS_NODE_RANK). */
   @Override
   public Launch leader(DeploymentModel m) {
-    return new Launch(ENTRYPOINT, flags(m));
+    return launch(m);
   }
 
   @Override
   public Launch worker(DeploymentModel m) {
-    return new Launch(ENTRYPOINT, flags(m));
+    return launch(m);
+  }
+
+  private Launch launch(DeploymentModel m) {
+    if (!apiKeyFromFile(m)) {
+      return new Launch(ENTRYPOINT, flags(m));
+    }
+    List<String> args = new ArrayList<>(ENTRYPOINT);
+    args.addAll(flags(m));
+    return new Launch(List.of("/bin/sh", "-c", WITH_API_KEY_FILE, "sglang-api-key"), args);
+  }
+
+  /** Hardened rendering with an API key: SGLang reads it from its --config file instead of --api-key. */
+  static boolean apiKeyFromFile(DeploymentModel m) {
+    return m.hardened() && m.engine().apiKeySecretRef != null;
   }
 
   @Override
@@ -102,8 +126,11 @@ public final class SGLangCommand implements EngineCommand {
     }
     add(a, "--speculative-draft-model-path", m.draftMountPath());
     add(a, "--reasoning-parser", reasoningParser(e.reasoningParser));
-    if (e.apiKeySecretRef != null) {
-      // Expanded by the kubelet from the Secret-backed variable: the key itself never appears in the pod spec.
+    if (apiKeyFromFile(m)) {
+      add(a, "--config", API_KEY_CONFIG);
+    } else if (e.apiKeySecretRef != null) {
+      // Legacy rendering: expanded by the kubelet from the Secret-backed variable, so the key is never in the pod spec,
+      // but it is in the engine's command line (the process list of the node).
       add(a, "--api-key", "$(" + Secrets.API_KEY_ENV + ")");
     }
     // Metrics on every rank (workers serve theirs on the same port): the basis for dashboards and autoscaling.
@@ -173,6 +200,7 @@ public final class SGLangCommand implements EngineCommand {
     ownedIf(owned, m.draftPath() != null, "spec.model.draftPath", "--speculative-draft-model-path", "--speculative-draft-model");
     ownedIf(owned, e.reasoningParser != null, "spec.engine.reasoningParser", "--reasoning-parser");
     owned.put("--api-key", "spec.engine.apiKeySecretRef");
+    ownedIf(owned, apiKeyFromFile(m), "spec.engine.apiKeySecretRef", "--config");
     return owned;
   }
 

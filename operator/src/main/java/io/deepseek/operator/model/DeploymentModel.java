@@ -34,14 +34,31 @@ public final class DeploymentModel {
 
   private final DeepSeekDeployment resource;
   private final DeepSeekDeploymentSpec spec;
+  private final int render;
 
-  private DeploymentModel(DeepSeekDeployment resource) {
+  private DeploymentModel(DeepSeekDeployment resource, int render) {
     this.resource = resource;
     this.spec = resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec();
+    this.render = render;
   }
 
+  /** The deployment as a new revision renders it ({@link RenderVersion#CURRENT}). */
   public static DeploymentModel of(DeepSeekDeployment resource) {
-    return new DeploymentModel(resource);
+    return new DeploymentModel(resource, RenderVersion.CURRENT);
+  }
+
+  /** The same deployment rendered as an earlier operator rendered it (a revision keeps its rendering). */
+  public DeploymentModel renderedAs(int renderVersion) {
+    return renderVersion == render ? this : new DeploymentModel(resource, renderVersion);
+  }
+
+  /** The {@link RenderVersion} pods are rendered with. */
+  public int render() {
+    return render;
+  }
+
+  public boolean hardened() {
+    return render >= RenderVersion.HARDENED;
   }
 
   public DeepSeekDeployment resource() {

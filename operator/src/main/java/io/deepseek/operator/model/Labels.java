@@ -17,6 +17,8 @@ public final class Labels {
   /** Leader or worker of a group (not a serving role such as prefill or decode). */
   public static final String POSITION = PREFIX + "role";
   public static final String REVISION = PREFIX + "revision";
+  /** On a ControllerRevision: the {@link RenderVersion} its pods are rendered with. */
+  public static final String RENDER_VERSION = PREFIX + "render-version";
   /** On a worker StatefulSet: UID of the leader pod it was made for. */
   public static final String LEADER_UID = PREFIX + "leader-uid";
 

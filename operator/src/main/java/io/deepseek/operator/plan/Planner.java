@@ -13,6 +13,7 @@ import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.model.Names;
 import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.model.RenderVersion;
 import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.observe.GroupSetView;
 import io.deepseek.operator.observe.GroupView;
@@ -54,11 +55,24 @@ public final class Planner {
   private final Set<String> deleted = new HashSet<>();
 
   private Planner(DeploymentModel m, Observation o, Instant now) {
-    this.m = m;
     this.d = m.resource();
     this.o = o;
     this.now = now;
     this.revision = Revision.of(d);
+    this.m = m.renderedAs(renderOf(o, d, revision));
+  }
+
+  /**
+   * The rendering of the current revision: the one recorded with it; for a revision that runs since before renderings
+   * were recorded, the legacy one (an operator upgrade must not change running pods); for a new revision, the current one.
+   */
+  static int renderOf(Observation o, DeepSeekDeployment d, String revision) {
+    ControllerRevision stored = o.revisions().get(RevisionHistory.name(d, revision));
+    if (stored != null) {
+      return RevisionHistory.render(stored);
+    }
+    GroupSetView set = o.serving();
+    return set.leaderSet() != null && revision.equals(set.templateRevision()) ? RenderVersion.LEGACY : RenderVersion.CURRENT;
   }
 
   /**
@@ -82,7 +96,7 @@ public final class Planner {
     apply(Services.headless(m), o.services().get(Names.headlessService(d)));
     apply(Services.client(m), o.services().get(Names.clientService(d)));
     if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
-      apply(RevisionHistory.of(d, revision), null);
+      apply(RevisionHistory.of(d, revision, m.render()), null);
     }
     GroupRollout.Step step = rollout(set, recovery);
     Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(set.name(), step, recovery);
@@ -242,7 +256,7 @@ public final class Planner {
           }
           continue;
         }
-        at = DeploymentModel.of(RevisionHistory.at(d, stored));
+        at = DeploymentModel.of(RevisionHistory.at(d, stored)).renderedAs(RevisionHistory.render(stored));
       }
       boolean written = apply(WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
           leader.getMetadata().getUid(), Pods.ip(leader)), actual);

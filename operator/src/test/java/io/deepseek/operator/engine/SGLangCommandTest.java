@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -101,5 +102,36 @@ class SGLangCommandTest {
     }
     List<String> used = args.stream().filter(a -> a.startsWith("--")).map(a -> a.split("=", 2)[0]).toList();
     assertThat(used).isNotEmpty().allSatisfy(f -> assertThat(known).as("SGLang v0.5.18 flags").contains(f));
+  }
+
+  @Test
+  void theApiKeyReachesSglangThroughAFileNeverItsCommandLine() throws Exception {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getSpec().engine.apiKeySecretRef = new io.deepseek.operator.api.v1alpha1.SecretKeyRef("ds-api-key", "key");
+    DeploymentModel m = DeploymentModel.of(d);
+    EngineCommand.Launch leader = SGLangCommand.INSTANCE.leader(m);
+    assertThat(leader.command()).startsWith("/bin/sh", "-c");
+    assertThat(leader.args()).startsWith("python3", "-m", "sglang.launch_server").contains("--config", SGLangCommand.API_KEY_CONFIG)
+        .doesNotContain("--api-key");
+    assertThat(String.join(" ", leader.command()) + String.join(" ", leader.args())).doesNotContain("$(DS_API_KEY)");
+    assertEveryFlagExists(leader.args().subList(3, leader.args().size()));
+    assertThat(SGLangCommand.INSTANCE.ownedFlags(m)).containsKey("--config");
+
+    // The script for real: a key with quotes, colons and a hash sign comes out as one YAML string, readable only by the
+    // engine's user; then it execs the engine (here: cat of the file).
+    String key = "sk-\"we'ird: #key\\";
+    ProcessBuilder pb = new ProcessBuilder("/bin/sh", "-c", leader.command().get(2), "test", "sh", "-c",
+        "cat " + SGLangCommand.API_KEY_CONFIG + "; stat -c %a " + SGLangCommand.API_KEY_CONFIG);
+    pb.environment().put(Secrets.API_KEY_ENV, key);
+    Process p = pb.redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    assertThat(p.waitFor()).as(out).isZero();
+    java.util.List<String> lines = out.lines().toList();
+    Map<?, ?> config = new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(lines.get(0), Map.class);
+    assertThat(config.get("api-key")).isEqualTo(key);
+    assertThat(lines.get(1)).isEqualTo("600");
+
+    DeploymentModel legacy = m.renderedAs(io.deepseek.operator.model.RenderVersion.LEGACY);
+    assertThat(SGLangCommand.INSTANCE.leader(legacy).args()).containsSequence("--api-key", "$(DS_API_KEY)");
   }
 }

@@ -71,6 +71,11 @@ class PlannerTest {
     return objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList();
   }
 
+  static StatefulSet statefulSet(Plan p, String name) {
+    return p.applies().stream().map(Plan.Apply::desired).filter(o -> o instanceof StatefulSet && o.getMetadata().getName().equals(name))
+        .map(StatefulSet.class::cast).findFirst().orElseThrow();
+  }
+
   static List<String> applied(Plan p) {
     return names(p.applies().stream().map(Plan.Apply::desired).toList());
   }
@@ -282,5 +287,43 @@ class PlannerTest {
     assertThat(p.events()).extracting(Plan.Event::reason).doesNotContain(Reasons.CREATED_GROUP_WORKERS);
     assertThat(p.conflicts()).singleElement().asString().startsWith("StatefulSet deepseek-r1-0 is owned by Deployment db");
     assertThat(Planner.creates(p)).extracting(x -> x.getMetadata().getName()).doesNotContain("deepseek-r1-0");
+  }
+
+  @Test
+  void anOperatorUpgradeNeverRerendersARunningRevision() {
+    // What the operator before render versions wrote: the leader StatefulSet, legacy-rendered and hash-stamped, and a
+    // ControllerRevision without a render version.
+    DeploymentModel legacy = DeploymentModel.of(d).renderedAs(io.deepseek.operator.model.RenderVersion.LEGACY);
+    StatefulSet leaders = io.deepseek.operator.desired.LeaderStatefulSets.build(legacy, rev, 1, 0);
+    Writes.apply(leaders, null);
+    sets.add(leaders);
+    ControllerRevision old = RevisionHistory.of(d, rev);
+    old.getMetadata().getLabels().remove(Labels.RENDER_VERSION);
+    revisions.add(old);
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    Plan p = plan();
+    assertThat(applied(p)).as("no write to the running leaders: their pods stay").doesNotContain("StatefulSet/deepseek-r1");
+    StatefulSet workers = (StatefulSet) p.applies().stream().map(Plan.Apply::desired)
+        .filter(o -> o.getMetadata().getName().equals("deepseek-r1-0")).findFirst().orElseThrow();
+    assertThat(workers.getSpec().getTemplate().getSpec().getSecurityContext()).as("new workers of a legacy revision too").isNull();
+
+    // The next spec change is a new revision: rendered hardened, rolled group by group like any change.
+    d.getSpec().engine.image = "lmsysorg/sglang:v0.5.19";
+    Plan next = plan();
+    StatefulSet rolled = statefulSet(next, "deepseek-r1");
+    assertThat(rolled.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(next.applies().stream().map(Plan.Apply::desired).filter(o -> o instanceof ControllerRevision))
+        .singleElement().satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry(Labels.RENDER_VERSION, "2"));
+  }
+
+  @Test
+  void aNewDeploymentIsRenderedHardened() {
+    d.getSpec().network.rdma = new io.deepseek.operator.api.v1alpha1.NetworkSpec.RdmaSpec();
+    d.getSpec().network.rdma.resourceName = "rdma/hca";
+    StatefulSet leaders = statefulSet(plan(), "deepseek-r1");
+    var container = leaders.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getSecurityContext().getCapabilities().getAdd()).as("with RDMA").containsExactly("IPC_LOCK");
   }
 }

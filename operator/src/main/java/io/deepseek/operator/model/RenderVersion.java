@@ -1,0 +1,33 @@
+package io.deepseek.operator.model;
+
+/**
+ * How the operator renders the pods of a revision. A revision keeps the version it was first rendered with (recorded on its
+ * ControllerRevision), so an operator upgrade that renders pods differently never changes the pods of a running revision
+ * (which would restart every serving group); the new rendering arrives with the next change of the spec, rolled group by
+ * group like any other.
+ */
+public final class RenderVersion {
+  /** Pods as rendered before versions were recorded: no securityContext hardening, SGLang's API key as a flag. */
+  public static final int LEGACY = 1;
+  /**
+   * RuntimeDefault seccomp, no privilege escalation, every capability dropped but IPC_LOCK with RDMA; SGLang reads its API
+   * key from a file made at start, never from its command line.
+   */
+  public static final int HARDENED = 2;
+  /** What a new revision gets. */
+  public static final int CURRENT = HARDENED;
+
+  private RenderVersion() {}
+
+  /** The version recorded in a label value; LEGACY when there is none or it is not a number. */
+  public static int parse(String label) {
+    if (label == null) {
+      return LEGACY;
+    }
+    try {
+      return Math.max(LEGACY, Math.min(CURRENT, Integer.parseInt(label)));
+    } catch (NumberFormatException e) {
+      return LEGACY;
+    }
+  }
+}
