@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 
 /** Operator-level settings (application.properties or env, e.g. DEEPSEEK_OPERATOR_RESYNC_INTERVAL=2m). */
 @ConfigMapping(prefix = "deepseek.operator")
@@ -28,4 +29,35 @@ public interface OperatorConfig {
    */
   @WithDefault("128")
   int maxGroupsPerDeployment();
+
+  /**
+   * The platform policy's defaults: what tenants may do where no DeepSeekPolicy selects their namespace, and for every
+   * field a policy leaves unset. Env: DEEPSEEK_OPERATOR_POLICY_SERVICE_TYPES=ClusterIP,NodePort and so on.
+   */
+  Policy policy();
+
+  interface Policy {
+    /** Whether pods may use the node's network. */
+    @WithDefault("true")
+    boolean allowHostNetwork();
+
+    /** Whether pods may request RDMA devices (and so the IPC_LOCK capability). */
+    @WithDefault("true")
+    boolean allowRdma();
+
+    @WithDefault("ClusterIP")
+    List<String> serviceTypes();
+
+    @WithDefault("default")
+    List<String> serviceAccounts();
+
+    @WithDefault("default-scheduler")
+    List<String> schedulerNames();
+
+    @WithDefault("nvidia.com/gpu,huawei.com/Ascend910,huawei.com/ascend-1980")
+    List<String> acceleratorResources();
+
+    /** Client Service annotation prefixes tenants may set; none by default. */
+    Optional<List<String>> serviceAnnotationPrefixes();
+  }
 }

@@ -11,6 +11,8 @@ public final class Reasons {
   public static final String INVALID_SPEC = "InvalidSpec";
   /** An object with the name of a child exists and is not this deployment's: it is left untouched. */
   public static final String NAME_CONFLICT = "NameConflict";
+  /** A DeepSeekPolicy (or the operator's policy defaults) refuses the deployment: nothing is created or changed. */
+  public static final String POLICY_VIOLATION = "PolicyViolation";
   public static final String GROUPS_NOT_READY = "GroupsNotReady";
   public static final String GROUP_FAILED = "GroupFailed";
   public static final String UNSCHEDULABLE = "Unschedulable";

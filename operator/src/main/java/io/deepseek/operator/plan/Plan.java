@@ -1,6 +1,7 @@
 package io.deepseek.operator.plan;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.model.Reasons;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.time.Instant;
 import java.util.List;
@@ -20,10 +21,11 @@ import java.util.Objects;
  * @param groupSets per set of groups: its rollout step and recovery decisions (one set today; one per role later)
  * @param conflicts objects the plan would create whose names belong to someone else: left untouched, reported
  * @param blocked a new deployment with conflicts: nothing at all is created until they are resolved
+ * @param refusal why {@code problems} refuse the spec: {@link Reasons#INVALID_SPEC} or {@link Reasons#POLICY_VIOLATION}
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
     List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
-    List<String> conflicts, boolean blocked) {
+    List<String> conflicts, boolean blocked, String refusal) {
 
   /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
   public record Apply(HasMetadata desired, HasMetadata actual) {}
@@ -58,8 +60,13 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   }
 
   public static Plan invalid(String revision, List<String> problems) {
+    return refused(revision, Reasons.INVALID_SPEC, problems);
+  }
+
+  /** A spec that will not run, for a reason: nothing is written but the status. */
+  public static Plan refused(String revision, String reason, List<String> problems) {
     return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        false);
+        false, reason);
   }
 
   public boolean valid() {
@@ -73,7 +80,8 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
 
   /** The same decisions with nothing written: a new deployment whose children's names are taken creates nothing. */
   Plan blockedBy(List<String> taken) {
-    return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true);
+    return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true,
+        refusal);
   }
 
   /** Whether the plan writes nothing at all (a no-op reconcile). */

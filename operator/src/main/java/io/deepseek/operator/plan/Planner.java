@@ -80,8 +80,16 @@ public final class Planner {
    * @param now the clock, truncated to seconds (it is written into the status)
    */
   public static Plan plan(DeploymentModel m, Observation o, List<String> problems, Instant now) {
+    return plan(m, o, problems, List.of(), now);
+  }
+
+  /** @param violations what the platform policy refuses; with any (and a valid spec), the plan writes nothing */
+  public static Plan plan(DeploymentModel m, Observation o, List<String> problems, List<String> violations, Instant now) {
     if (!problems.isEmpty()) {
       return Plan.invalid(Revision.of(m.resource()), problems);
+    }
+    if (!violations.isEmpty()) {
+      return Plan.refused(Revision.of(m.resource()), Reasons.POLICY_VIOLATION, violations);
     }
     return new Planner(m, o, now).plan();
   }
@@ -108,7 +116,7 @@ public final class Planner {
     members(set);
     pruneHistory();
     Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan),
-        List.copyOf(conflicts), false);
+        List.copyOf(conflicts), false, null);
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
     return !conflicts.isEmpty() && set.leaderSet() == null ? plan.blockedBy(conflicts) : plan;
   }

@@ -2,6 +2,7 @@ package io.deepseek.operator.reconciler;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
 import io.deepseek.operator.config.OperatorConfig;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Json;
@@ -15,8 +16,10 @@ import io.deepseek.operator.status.StatusEvents;
 import io.deepseek.operator.status.StatusRenderer;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.deepseek.operator.validation.NameCollisions;
+import io.deepseek.operator.validation.PlatformPolicy;
 import io.deepseek.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -44,6 +47,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -59,15 +63,21 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
 
   private final OperatorConfig config;
   private final HostPathPolicy hostPaths;
+  private final PlatformPolicy.Defaults policyDefaults;
   private final Applier applier;
   private final EventRecorder events = new EventRecorder();
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
   private Map<String, InformerEventSource<? extends HasMetadata, DeepSeekDeployment>> caches = Map.of();
+  private InformerEventSource<DeepSeekPolicy, DeepSeekDeployment> policies;
+  private InformerEventSource<Namespace, DeepSeekDeployment> namespaces;
 
   public DeepSeekDeploymentReconciler(OperatorConfig config, MeterRegistry meters) {
     this.config = config;
     // Fails the operator's start on a malformed policy: better than running with a policy that means something else.
     this.hostPaths = new HostPathPolicy(config.hostPathAllowedPrefixes());
+    OperatorConfig.Policy p = config.policy();
+    this.policyDefaults = new PlatformPolicy.Defaults(p.allowHostNetwork(), p.allowRdma(), p.serviceTypes(), p.serviceAccounts(),
+        p.schedulerNames(), p.acceleratorResources(), p.serviceAnnotationPrefixes().orElse(List.of()));
     this.applier = new Applier(meters);
   }
 
@@ -78,7 +88,14 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     InformerEventSource<Service, DeepSeekDeployment> services = informer(Service.class, context);
     InformerEventSource<ControllerRevision, DeepSeekDeployment> revisions = informer(ControllerRevision.class, context);
     caches = Map.of("StatefulSet", statefulSets, "Service", services, "ControllerRevision", revisions);
-    return List.of(pods, statefulSets, services, revisions);
+    // A policy change concerns every deployment; a namespace's labels decide which policies apply to its deployments.
+    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekPolicy.class, DeepSeekDeployment.class)
+        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+            .collect(Collectors.toSet())).build(), context);
+    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
+        .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
+            .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+    return List.of(pods, statefulSets, services, revisions, policies, namespaces);
   }
 
   /** Children are found by the deployment label, and only objects the operator manages are cached. */
@@ -101,13 +118,18 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
         ctx.getSecondaryResources(ControllerRevision.class));
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, config.maxGroupsPerDeployment()));
     problems.addAll(NameCollisions.check(d, ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList()));
+
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    Plan plan = Planner.plan(model, observed, problems, now);
+    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
+    Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
+    List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
+        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace);
+    Plan plan = Planner.plan(model, observed, problems, violations, now);
     Map<String, String> taken = taken(ctx.getClient(), d, Planner.creates(plan));
     if (!taken.isEmpty()) {
       // Never take over what is not ours: plan again, leaving those names alone.
       observed = observed.withForeign(taken);
-      plan = Planner.plan(model, observed, problems, now);
+      plan = Planner.plan(model, observed, problems, violations, now);
     }
 
     DeepSeekDeployment current = execute(ctx, d, plan);

@@ -24,7 +24,7 @@ public final class StatusEvents {
     Condition ready = Conditions.find(after.conditions, Conditions.READY);
     boolean wasReady = Conditions.isTrue(was, Conditions.READY);
     boolean isReady = ready != null && "True".equals(ready.getStatus());
-    if (wasReady != isReady && !Reasons.INVALID_SPEC.equals(ready.getReason())) {
+    if (wasReady != isReady && !Reasons.INVALID_SPEC.equals(ready.getReason()) && !Reasons.POLICY_VIOLATION.equals(ready.getReason())) {
       events.add(new Plan.Event(!isReady, isReady ? Reasons.READY : Reasons.NOT_READY, ready.getMessage()));
     }
     return events;

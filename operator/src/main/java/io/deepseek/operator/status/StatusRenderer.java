@@ -88,10 +88,13 @@ public final class StatusRenderer {
     Conditions.Builder c = new Conditions.Builder(generation, before, now);
     int desired = m.replicas();
     if (!plan.valid()) {
-      String msg = "The spec is invalid, nothing was changed: " + String.join("; ", plan.problems());
-      s.conditions.add(c.make(Conditions.READY, false, Reasons.INVALID_SPEC, msg));
-      s.conditions.add(c.make(Conditions.PROGRESSING, false, Reasons.INVALID_SPEC, "Fix the spec to continue."));
-      s.conditions.add(c.make(Conditions.DEGRADED, true, Reasons.INVALID_SPEC, msg));
+      boolean policy = Reasons.POLICY_VIOLATION.equals(plan.refusal());
+      String msg = (policy ? "Refused by the platform policy, nothing was changed: " : "The spec is invalid, nothing was changed: ")
+          + String.join("; ", plan.problems());
+      s.conditions.add(c.make(Conditions.READY, false, plan.refusal(), msg));
+      s.conditions.add(c.make(Conditions.PROGRESSING, false, plan.refusal(),
+          policy ? "Change the spec to what the policy allows, or ask the platform team." : "Fix the spec to continue."));
+      s.conditions.add(c.make(Conditions.DEGRADED, true, plan.refusal(), msg));
       return s;
     }
     if (desired == 0 && existing == 0) {

@@ -9,6 +9,7 @@ import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
+import io.deepseek.operator.testing.TestConfig;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
@@ -38,22 +39,7 @@ class NoTakeoverTest {
   static void startOperator() {
     client = ApiServer.client();
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new DeepSeekDeploymentReconciler(new OperatorConfig() {
-      @Override
-      public Duration notReadyRequeue() {
-        return Duration.ofSeconds(2);
-      }
-
-      @Override
-      public List<String> hostPathAllowedPrefixes() {
-        return HostPathPolicy.DEFAULT_PREFIXES;
-      }
-
-      @Override
-      public int maxGroupsPerDeployment() {
-        return 16;
-      }
-    }, new SimpleMeterRegistry()));
+    operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), new SimpleMeterRegistry()));
     operator.start();
   }
 

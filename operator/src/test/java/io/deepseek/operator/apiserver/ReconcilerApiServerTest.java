@@ -10,6 +10,7 @@ import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
+import io.deepseek.operator.testing.TestConfig;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,22 +45,7 @@ class ReconcilerApiServerTest {
   static void startOperator() {
     client = ApiServer.client();
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new DeepSeekDeploymentReconciler(new OperatorConfig() {
-      @Override
-      public Duration notReadyRequeue() {
-        return Duration.ofSeconds(2);
-      }
-
-      @Override
-      public List<String> hostPathAllowedPrefixes() {
-        return io.deepseek.operator.validation.HostPathPolicy.DEFAULT_PREFIXES;
-      }
-
-      @Override
-      public int maxGroupsPerDeployment() {
-        return 16;
-      }
-    }, METERS));
+    operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), METERS));
     operator.start();
   }
 

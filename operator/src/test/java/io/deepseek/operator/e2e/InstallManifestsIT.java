@@ -25,12 +25,15 @@ class InstallManifestsIT {
           List.of("watch", "statefulsets.apps"), List.of("create", "controllerrevisions.apps"),
           List.of("delete", "controllerrevisions.apps"), List.of("watch", "controllerrevisions.apps"), List.of("create", "services"), List.of("patch", "services"),
           List.of("watch", "services"), List.of("watch", "pods"), List.of("delete", "pods"),
-          List.of("create", "events"), List.of("update", "events"))) {
+          List.of("create", "events"), List.of("update", "events"),
+          List.of("watch", "deepseekpolicies.serving.deepseek-operator.io"), List.of("watch", "namespaces"))) {
         LocalCluster.Run r = cluster.kubectl("auth", "can-i", check.get(0), check.get(1), "--all-namespaces", "--as", SA);
         assertThat(r.output().trim()).as("%s may %s %s", SA, check.get(0), check.get(1)).isEqualTo("yes");
       }
       assertThat(cluster.kubectl("auth", "can-i", "get", "secrets", "--all-namespaces", "--as", SA).output().trim())
           .as("the operator never reads Secrets: pods get them through secretKeyRef").isEqualTo("no");
+      assertThat(cluster.kubectl("auth", "can-i", "update", "deepseekpolicies.serving.deepseek-operator.io", "--as", SA)
+          .output().trim()).as("the platform team's policies are read only").isEqualTo("no");
     } finally {
       cluster.kubectl("delete", "-k", cluster.root.resolve("deploy").toString(), "--wait=false");
     }

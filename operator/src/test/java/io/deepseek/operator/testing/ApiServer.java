@@ -47,7 +47,11 @@ public final class ApiServer {
   }
 
   public static void installCrd(KubernetesClient c) {
-    try (InputStream in = Files.newInputStream(ProjectPaths.crdFile())) {
+    ProjectPaths.crdFiles().forEach(f -> installCrd(c, f));
+  }
+
+  static void installCrd(KubernetesClient c, java.nio.file.Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
       CustomResourceDefinition crd = c.getKubernetesSerialization().unmarshal(in, CustomResourceDefinition.class);
       c.resource(crd).fieldManager("deepseek-operator-tests").forceConflicts().serverSideApply();
       c.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName())

@@ -22,6 +22,11 @@ public final class ProjectPaths {
     return dir;
   }
 
+  /** Every CRD the operator defines. */
+  public static java.util.List<Path> crdFiles() {
+    return java.util.List.of(crdFile(), root().resolve("crds/deepseekpolicies.serving.deepseek-operator.io-v1.yml"));
+  }
+
   public static Path crdFile() {
     return root().resolve("crds/deepseekdeployments.serving.deepseek-operator.io-v1.yml");
   }
