@@ -2,24 +2,17 @@ package io.deepseek.operator.reconciler;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
-import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
 import io.deepseek.operator.config.OperatorConfig;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Observer;
-import io.deepseek.operator.observe.Ownership;
 import io.deepseek.operator.plan.Plan;
 import io.deepseek.operator.plan.Planner;
 import io.deepseek.operator.status.StatusEvents;
 import io.deepseek.operator.status.StatusRenderer;
-import io.deepseek.operator.validation.HostPathPolicy;
-import io.deepseek.operator.validation.NameCollisions;
-import io.deepseek.operator.validation.PlatformPolicy;
-import io.deepseek.operator.validation.SpecValidator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -45,9 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,22 +53,15 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE;
 
   private final OperatorConfig config;
-  private final HostPathPolicy hostPaths;
-  private final PlatformPolicy.Defaults policyDefaults;
+  private final Admission admission;
   private final Applier applier;
   private final EventRecorder events = new EventRecorder();
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
   private Map<String, InformerEventSource<? extends HasMetadata, DeepSeekDeployment>> caches = Map.of();
-  private InformerEventSource<DeepSeekPolicy, DeepSeekDeployment> policies;
-  private InformerEventSource<Namespace, DeepSeekDeployment> namespaces;
 
   public DeepSeekDeploymentReconciler(OperatorConfig config, MeterRegistry meters) {
     this.config = config;
-    // Fails the operator's start on a malformed policy: better than running with a policy that means something else.
-    this.hostPaths = new HostPathPolicy(config.hostPathAllowedPrefixes());
-    OperatorConfig.Policy p = config.policy();
-    this.policyDefaults = new PlatformPolicy.Defaults(p.allowHostNetwork(), p.allowRdma(), p.serviceTypes(), p.serviceAccounts(),
-        p.schedulerNames(), p.acceleratorResources(), p.serviceAnnotationPrefixes().orElse(List.of()));
+    this.admission = new Admission(config);
     this.applier = new Applier(meters);
   }
 
@@ -88,14 +72,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     InformerEventSource<Service, DeepSeekDeployment> services = informer(Service.class, context);
     InformerEventSource<ControllerRevision, DeepSeekDeployment> revisions = informer(ControllerRevision.class, context);
     caches = Map.of("StatefulSet", statefulSets, "Service", services, "ControllerRevision", revisions);
-    // A policy change concerns every deployment; a namespace's labels decide which policies apply to its deployments.
-    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekPolicy.class, DeepSeekDeployment.class)
-        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
-            .collect(Collectors.toSet())).build(), context);
-    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
-        .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
-            .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
-    return List.of(pods, statefulSets, services, revisions, policies, namespaces);
+    List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions));
+    sources.addAll(admission.eventSources(context));
+    return sources;
   }
 
   /** Children are found by the deployment label, and only objects the operator manages are cached. */
@@ -116,20 +95,14 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class));
-    List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, config.maxGroupsPerDeployment()));
-    problems.addAll(NameCollisions.check(d, ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList()));
-
+    Admission.Verdict verdict = admission.judge(d, model, ctx);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
-    Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
-    List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
-        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace);
-    Plan plan = Planner.plan(model, observed, problems, violations, now);
-    Map<String, String> taken = taken(ctx.getClient(), d, Planner.creates(plan));
+    Plan plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
+    Map<String, String> taken = Admission.taken(ctx.getClient(), d, Planner.creates(plan));
     if (!taken.isEmpty()) {
       // Never take over what is not ours: plan again, leaving those names alone.
       observed = observed.withForeign(taken);
-      plan = Planner.plan(model, observed, problems, violations, now);
+      plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
     }
 
     DeepSeekDeployment current = execute(ctx, d, plan);
@@ -170,23 +143,6 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     plan.annotations().forEach(a -> applier.annotate(client, a.object(), a.key(), a.value()));
     plan.events().forEach(e -> record(client, current, e));
     return current;
-  }
-
-  /**
-   * Of the objects the plan would create, those whose names exist already and are not this deployment's. The caches hold
-   * only the operator's own objects, so each name is read once, when it is about to be created: a Service or StatefulSet
-   * of the same name that belongs to someone else is never rewritten, owned and later garbage-collected with us.
-   */
-  private static Map<String, String> taken(KubernetesClient client, DeepSeekDeployment d, List<HasMetadata> creates) {
-    Map<String, String> taken = new TreeMap<>();
-    for (HasMetadata desired : creates) {
-      HasMetadata existing = client.resource(desired).get();
-      String owner = existing == null ? null : Ownership.foreignOwner(d, existing);
-      if (owner != null) {
-        taken.put(Observation.key(desired), owner);
-      }
-    }
-    return taken;
   }
 
   /** Our own write goes into the cache now, so the next reconcile does not act on the stale copy. */

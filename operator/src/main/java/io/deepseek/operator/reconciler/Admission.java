@@ -1,0 +1,90 @@
+package io.deepseek.operator.reconciler;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
+import io.deepseek.operator.config.OperatorConfig;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Ownership;
+import io.deepseek.operator.validation.HostPathPolicy;
+import io.deepseek.operator.validation.NameCollisions;
+import io.deepseek.operator.validation.PlatformPolicy;
+import io.deepseek.operator.validation.SpecValidator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The inputs of the decision whether a deployment may run at all, gathered from the operator's caches: the spec's own
+ * problems (validation, names colliding with an older deployment's children) and the platform policy's violations (the
+ * DeepSeekPolicies, the namespace's labels, the namespace's other deployments). The checks themselves are pure
+ * (validation/); this class only reads.
+ */
+final class Admission {
+  /** What a reconcile found against the deployment, before planning. */
+  record Verdict(List<String> problems, List<String> violations) {}
+
+  private final HostPathPolicy hostPaths;
+  private final PlatformPolicy.Defaults policyDefaults;
+  private final int maxGroups;
+  private InformerEventSource<DeepSeekPolicy, DeepSeekDeployment> policies;
+  private InformerEventSource<Namespace, DeepSeekDeployment> namespaces;
+
+  /** Fails the operator's start on a malformed configuration: better than running with rules that mean something else. */
+  Admission(OperatorConfig config) {
+    this.hostPaths = new HostPathPolicy(config.hostPathAllowedPrefixes());
+    OperatorConfig.Policy p = config.policy();
+    this.policyDefaults = new PlatformPolicy.Defaults(p.allowHostNetwork(), p.allowRdma(), p.serviceTypes(), p.serviceAccounts(),
+        p.schedulerNames(), p.acceleratorResources(), p.serviceAnnotationPrefixes().orElse(List.of()));
+    this.maxGroups = config.maxGroupsPerDeployment();
+  }
+
+  /** A policy change concerns every deployment; a namespace's labels decide which policies apply to its deployments. */
+  List<EventSource<?, DeepSeekDeployment>> eventSources(EventSourceContext<DeepSeekDeployment> context) {
+    policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekPolicy.class, DeepSeekDeployment.class)
+        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
+            .collect(Collectors.toSet())).build(), context);
+    namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
+        .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
+            .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
+    return List.of(policies, namespaces);
+  }
+
+  Verdict judge(DeepSeekDeployment d, DeploymentModel model, Context<DeepSeekDeployment> ctx) {
+    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
+    List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
+    problems.addAll(NameCollisions.check(d, sameNamespace));
+    Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
+    List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
+        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace);
+    return new Verdict(problems, violations);
+  }
+
+  /**
+   * Of the objects the plan would create, those whose names exist already and are not this deployment's. The caches hold
+   * only the operator's own objects, so each name is read once, when it is about to be created: a Service or StatefulSet
+   * of the same name that belongs to someone else is never rewritten, owned and later garbage-collected with us.
+   */
+  static Map<String, String> taken(KubernetesClient client, DeepSeekDeployment d, List<HasMetadata> creates) {
+    Map<String, String> taken = new TreeMap<>();
+    for (HasMetadata desired : creates) {
+      HasMetadata existing = client.resource(desired).get();
+      String owner = existing == null ? null : Ownership.foreignOwner(d, existing);
+      if (owner != null) {
+        taken.put(Observation.key(desired), owner);
+      }
+    }
+    return taken;
+  }
+}
