@@ -2,8 +2,10 @@ package io.deepseek.operator.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekProfile;
 import io.deepseek.operator.desired.DesiredState;
 import io.deepseek.operator.model.Json;
+import io.deepseek.operator.model.Profiles;
 import io.deepseek.operator.validation.CrdSchema;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.deepseek.operator.validation.SpecValidator;
@@ -34,10 +36,12 @@ public final class Dsctl {
   static final int INVALID = 1;
   static final int USAGE = 2;
   static final String CRD_RESOURCE = "/crds/deepseekdeployments.serving.deepseek-operator.io-v1.yml";
+  static final String PROFILE_CRD_RESOURCE = "/crds/deepseekprofiles.serving.deepseek-operator.io-v1.yml";
   static final String USAGE_TEXT = """
-      usage: dsctl validate -f FILE [--allowed-host-paths /data,/mnt,/models] [--max-groups 128]
-             dsctl render   -f FILE [-n NAMESPACE] [--allowed-host-paths ...] [--max-groups ...]
-      FILE holds one or more DeepSeekDeployments (YAML, '---' separated; '-' reads standard input).
+      usage: dsctl validate -f FILE [--profiles FILE] [--allowed-host-paths /data,/mnt,/models] [--max-groups 128]
+             dsctl render   -f FILE [--profiles FILE] [-n NAMESPACE] [--allowed-host-paths ...] [--max-groups ...]
+      FILE holds one or more DeepSeekDeployments (YAML, '---' separated; '-' reads standard input), and may hold the
+      DeepSeekProfiles they name; --profiles reads more of those (e.g. the platform team's, kubectl get dsprofile -o yaml).
       Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
       Worker StatefulSets are made by the operator for each leader pod at run time: render shows them with
       LEADER-POD-UID and LEADER_POD_IP where that pod's UID and IP go.""";
@@ -71,6 +75,7 @@ public final class Dsctl {
       return USAGE;
     }
     String file = null;
+    String profilesFile = null;
     String namespace = null;
     String env = System.getenv("DEEPSEEK_OPERATOR_HOST_PATH_ALLOWED_PREFIXES");
     List<String> prefixes = env == null || env.isBlank() ? HostPathPolicy.DEFAULT_PREFIXES : Arrays.asList(env.split(",", -1));
@@ -80,6 +85,8 @@ public final class Dsctl {
       boolean hasValue = i + 1 < args.length;
       if ((a.equals("-f") || a.equals("--filename")) && hasValue) {
         file = args[++i];
+      } else if (a.equals("--profiles") && hasValue) {
+        profilesFile = args[++i];
       } else if ((a.equals("-n") || a.equals("--namespace")) && hasValue) {
         namespace = args[++i];
       } else if (a.equals("--allowed-host-paths") && hasValue) {
@@ -102,18 +109,36 @@ public final class Dsctl {
       err.println("dsctl: " + e.getMessage());
       return USAGE;
     }
-    String text;
-    try {
-      text = file.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(file));
-    } catch (NoSuchFileException e) {
-      err.println("dsctl: " + file + ": no such file");
-      return USAGE;
+    List<JsonNode> all = new ArrayList<>();
+    for (String f : profilesFile == null ? List.of(file) : List.of(file, profilesFile)) {
+      String text;
+      try {
+        text = f.equals("-") ? new String(System.in.readAllBytes()) : Files.readString(Path.of(f));
+      } catch (NoSuchFileException e) {
+        err.println("dsctl: " + f + ": no such file");
+        return USAGE;
+      }
+      try {
+        all.addAll(documents(text));
+      } catch (RuntimeException e) {
+        err.println("dsctl: " + f + " is not YAML: " + firstLine(e.getMessage()));
+        return INVALID;
+      }
     }
-    List<JsonNode> documents;
-    try {
-      documents = documents(text);
-    } catch (RuntimeException e) {
-      err.println("dsctl: " + file + " is not YAML: " + firstLine(e.getMessage()));
+    List<JsonNode> documents = all.stream().filter(doc -> DeepSeekDeployment.KIND.equals(doc.path("kind").asText())).toList();
+    Map<String, DeepSeekProfile> profiles = new java.util.TreeMap<>();
+    boolean profilesOk = true;
+    CrdSchema profileSchema = schema(PROFILE_CRD_RESOURCE);
+    for (JsonNode doc : all.stream().filter(doc -> DeepSeekProfile.KIND.equals(doc.path("kind").asText())).toList()) {
+      CrdSchema.Verdict v = profileSchema.validate(doc);
+      String name = doc.path("metadata").path("name").asText("(no name)");
+      v.problems().forEach(p -> err.println("DeepSeekProfile " + name + ": " + p));
+      profilesOk &= v.problems().isEmpty();
+      if (v.problems().isEmpty()) {
+        profiles.put(name, Json.MAPPER.convertValue(v.defaulted(), DeepSeekProfile.class));
+      }
+    }
+    if (!profilesOk) {
       return INVALID;
     }
     if (documents.isEmpty()) {
@@ -125,7 +150,7 @@ public final class Dsctl {
     boolean ok = true;
     for (JsonNode doc : documents) {
       List<String> problems = new ArrayList<>();
-      DeepSeekDeployment d = check(doc, schema, policy, maxGroups, problems);
+      DeepSeekDeployment d = check(doc, schema, policy, maxGroups, profiles, problems);
       String name = doc.path("metadata").path("name").asText("(no name)");
       problems.forEach(p -> err.println(name + ": " + p));
       ok &= problems.isEmpty();
@@ -159,13 +184,23 @@ public final class Dsctl {
    * every problem: the operator's checks run whenever the object can be read, and add what the API server did not say
    * of the same field already. Returns the deployment as the API server would store it.
    */
-  static DeepSeekDeployment check(JsonNode doc, CrdSchema schema, HostPathPolicy policy, int maxGroups, List<String> problems) {
+  static DeepSeekDeployment check(JsonNode doc, CrdSchema schema, HostPathPolicy policy, int maxGroups,
+      Map<String, DeepSeekProfile> profiles, List<String> problems) {
     CrdSchema.Verdict verdict = schema.validate(doc);
     problems.addAll(verdict.problems());
     if (!verdict.wellFormed()) {
       return null;
     }
     DeepSeekDeployment d = Json.MAPPER.convertValue(verdict.defaulted(), DeepSeekDeployment.class);
+    String profile = d.getSpec().profile;
+    if (profile != null) {
+      if (!profiles.containsKey(profile)) {
+        problems.add("spec.profile: DeepSeekProfile " + profile + " is not in the input; pass it with --profiles FILE"
+            + " (kubectl get dsprofile " + profile + " -o yaml)");
+        return null;
+      }
+      d = Profiles.resolve(d, profiles.get(profile));
+    }
     List<String> fields = problems.stream().map(Dsctl::field).toList();
     SpecValidator.validate(d, policy, maxGroups).stream().filter(p -> !fields.contains(field(p))).forEach(problems::add);
     return d;
@@ -178,16 +213,20 @@ public final class Dsctl {
 
   /** The CRD this build was made with, from the jar (the same file crds/ installs). */
   static CrdSchema schema() throws IOException {
-    try (InputStream in = Dsctl.class.getResourceAsStream(CRD_RESOURCE)) {
+    return schema(CRD_RESOURCE);
+  }
+
+  static CrdSchema schema(String resource) throws IOException {
+    try (InputStream in = Dsctl.class.getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("the CRD " + CRD_RESOURCE + " is missing from the build");
+        throw new IllegalStateException("the CRD " + resource + " is missing from the build");
       }
       Map<?, ?> crd = new KubernetesSerialization().unmarshal(new String(in.readAllBytes()), Map.class);
       return CrdSchema.ofDefinition(Json.MAPPER.valueToTree(crd));
     }
   }
 
-  /** The DeepSeekDeployments of a multi-document YAML text, as JSON trees; other kinds are skipped with a note. */
+  /** The DeepSeekDeployments and DeepSeekProfiles of a multi-document YAML text, as JSON trees; other kinds are skipped. */
   private List<JsonNode> documents(String text) {
     List<JsonNode> result = new ArrayList<>();
     for (String doc : text.split("(?m)^---\\s*$")) {
@@ -196,9 +235,9 @@ public final class Dsctl {
       }
       Object parsed = yaml.unmarshal(doc, Object.class);
       JsonNode tree = Json.MAPPER.valueToTree(parsed);
-      if (!tree.isObject() || !DeepSeekDeployment.KIND.equals(tree.path("kind").asText())) {
+      if (!tree.isObject() || !List.of(DeepSeekDeployment.KIND, DeepSeekProfile.KIND).contains(tree.path("kind").asText())) {
         err.println("dsctl: skipping a " + (tree.isObject() ? tree.path("kind").asText("document without a kind") : "document that"
-            + " is not an object") + " (not a DeepSeekDeployment)");
+            + " is not an object") + " (not a DeepSeekDeployment or DeepSeekProfile)");
         continue;
       }
       result.add(tree);

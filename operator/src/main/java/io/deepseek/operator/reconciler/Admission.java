@@ -2,8 +2,10 @@ package io.deepseek.operator.reconciler;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
+import io.deepseek.operator.api.v1alpha1.DeepSeekProfile;
 import io.deepseek.operator.config.OperatorConfig;
 import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Profiles;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Ownership;
 import io.deepseek.operator.validation.HostPathPolicy;
@@ -35,11 +37,15 @@ final class Admission {
   /** What a reconcile found against the deployment, before planning. */
   record Verdict(List<String> problems, List<String> violations) {}
 
+  /** The deployment as it runs, with its profile applied; or why it cannot be (the profile does not exist). */
+  record Resolved(DeepSeekDeployment deployment, List<String> problems) {}
+
   private final HostPathPolicy hostPaths;
   private final PlatformPolicy.Defaults policyDefaults;
   private final int maxGroups;
   private InformerEventSource<DeepSeekPolicy, DeepSeekDeployment> policies;
   private InformerEventSource<Namespace, DeepSeekDeployment> namespaces;
+  private InformerEventSource<DeepSeekProfile, DeepSeekDeployment> profiles;
 
   /** Fails the operator's start on a malformed configuration: better than running with rules that mean something else. */
   Admission(OperatorConfig config) {
@@ -58,11 +64,36 @@ final class Admission {
     namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
         .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
             .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
-    return List.of(policies, namespaces);
+    // A profile's change rolls every deployment that names it.
+    profiles = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekProfile.class, DeepSeekDeployment.class)
+        .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list(d -> d.getSpec() != null
+            && p.getMetadata().getName().equals(d.getSpec().profile)).map(ResourceID::fromResource)
+            .collect(Collectors.toSet())).build(), context);
+    return List.of(policies, namespaces, profiles);
   }
 
-  Verdict judge(DeepSeekDeployment d, DeploymentModel model, Context<DeepSeekDeployment> ctx) {
-    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
+  Resolved resolve(DeepSeekDeployment d) {
+    String name = d.getSpec() == null ? null : d.getSpec().profile;
+    if (name == null) {
+      return new Resolved(d, List.of());
+    }
+    DeepSeekProfile profile = profiles.get(new ResourceID(name)).orElse(null);
+    if (profile == null) {
+      return new Resolved(d, List.of("spec.profile: DeepSeekProfile " + name + " does not exist; kubectl get dsprofile lists"
+          + " the profiles the platform team publishes"));
+    }
+    return new Resolved(Profiles.resolve(d, profile), List.of());
+  }
+
+  /** @param resolved the deployment with its profile applied ({@link #resolve}) */
+  Verdict judge(Resolved resolved, DeploymentModel model, Context<DeepSeekDeployment> ctx) {
+    if (!resolved.problems().isEmpty()) {
+      return new Verdict(resolved.problems(), List.of());
+    }
+    DeepSeekDeployment d = resolved.deployment();
+    // The ceiling counts what the others really ask for: with their profiles applied.
+    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace())
+        .map(other -> resolve(other).deployment()).toList();
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
     problems.addAll(NameCollisions.check(d, sameNamespace));
     Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);

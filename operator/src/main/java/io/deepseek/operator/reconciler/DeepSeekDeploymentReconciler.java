@@ -91,11 +91,12 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
 
   @Override
   public UpdateControl<DeepSeekDeployment> reconcile(DeepSeekDeployment d, Context<DeepSeekDeployment> ctx) {
-    DeploymentModel model = DeploymentModel.of(d);
+    Admission.Resolved resolved = admission.resolve(d);
+    DeploymentModel model = DeploymentModel.of(resolved.deployment());
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class));
-    Admission.Verdict verdict = admission.judge(d, model, ctx);
+    Admission.Verdict verdict = admission.judge(resolved, model, ctx);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Plan plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
     Map<String, String> taken = Admission.taken(ctx.getClient(), d, Planner.creates(plan));

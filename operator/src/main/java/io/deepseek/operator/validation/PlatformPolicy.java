@@ -136,6 +136,15 @@ public final class PlatformPolicy {
       controlPlane(m).forEach(where -> v.add(source + " (allowControlPlaneNodes): " + where + " steers pods onto control-plane"
           + " nodes; remove it"));
     }
+    String profile = m.resource().getSpec() == null ? null : m.resource().getSpec().profile;
+    if (Boolean.TRUE.equals(p.requireProfile) && profile == null) {
+      v.add(source + " (requireProfile): spec.profile is required in this namespace: name one of the platform team's"
+          + " DeepSeekProfiles (kubectl get dsprofile)" + (p.allowedProfiles == null ? "" : ", allowed: " + String.join(", ", p.allowedProfiles)));
+    }
+    if (profile != null && p.allowedProfiles != null && !p.allowedProfiles.contains(profile)) {
+      v.add(source + " (allowedProfiles): spec.profile " + profile + " is not allowed in this namespace (allowed: "
+          + (p.allowedProfiles.isEmpty() ? "none" : String.join(", ", p.allowedProfiles)) + ")");
+    }
     if (p.maxAcceleratorsPerNamespace != null) {
       ceiling(m, source, p.maxAcceleratorsPerNamespace, sameNamespace, v);
     }
@@ -150,6 +159,7 @@ public final class PlatformPolicy {
     c.allowedSchedulerNames = nonBlank(c.allowedSchedulerNames);
     c.allowedServiceAnnotationPrefixes = nonBlank(c.allowedServiceAnnotationPrefixes);
     c.allowedAcceleratorResources = nonBlank(c.allowedAcceleratorResources);
+    c.allowedProfiles = nonBlank(c.allowedProfiles);
     return c;
   }
 

@@ -19,7 +19,8 @@ class CrdFileTest {
 
   static void generate(Path dir) {
     new CRDGenerator().withPostProcessor(new PrinterColumnOrder())
-        .customResourceClasses(DeepSeekDeployment.class, io.deepseek.operator.api.v1alpha1.DeepSeekPolicy.class)
+        .customResourceClasses(DeepSeekDeployment.class, io.deepseek.operator.api.v1alpha1.DeepSeekPolicy.class,
+            io.deepseek.operator.api.v1alpha1.DeepSeekProfile.class)
         .forCRDVersions("v1").inOutputDir(dir.toFile()).generate();
   }
 

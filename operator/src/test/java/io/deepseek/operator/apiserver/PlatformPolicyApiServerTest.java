@@ -41,6 +41,7 @@ class PlatformPolicyApiServerTest {
   static void stopOperator() {
     operator.stop();
     client.resources(DeepSeekPolicy.class).delete();
+    client.resources(io.deepseek.operator.api.v1alpha1.DeepSeekProfile.class).delete();
   }
 
   static Condition condition(String ns, String type) {
@@ -95,5 +96,69 @@ class PlatformPolicyApiServerTest {
     p.getSpec().allowedImagePrefixes = List.of("registry.example.com/", "");
     assertThatThrownBy(() -> client.resource(p).create()).isInstanceOf(KubernetesClientException.class)
         .hasMessageContaining("an empty entry is refused, never read as allow-all");
+  }
+
+  static <T> T load(Class<T> type, String file) {
+    try {
+      return client.getKubernetesSerialization().unmarshal(java.nio.file.Files.readString(
+          io.deepseek.operator.testing.ProjectPaths.root().resolve("platform").resolve(file)), type);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  @Test
+  void aTenantNamesAProfileThePolicyRequiresAndAProfileChangeRollsIt() {
+    String ns = ApiServer.newNamespace("tenant");
+    client.namespaces().withName(ns).edit(n -> {
+      n.getMetadata().getLabels().put("deepseek-operator.io/tenant", "true");
+      return n;
+    });
+    DeepSeekPolicy policy = load(DeepSeekPolicy.class, "policy-tenants.yaml");
+    policy.getMetadata().setName("tenants-" + ns);
+    policy.getSpec().namespaceSelector.getMatchLabels().clear();
+    policy.getSpec().namespaceSelector.getMatchLabels().put("kubernetes.io/metadata.name", ns);
+    client.resource(policy).create();
+    client.resource(load(io.deepseek.operator.api.v1alpha1.DeepSeekProfile.class, "profiles/r1-h100-2node.yaml")).serverSideApply();
+
+    DeepSeekDeployment tenant = load(DeepSeekDeployment.class, "tenant-deepseek-r1.yaml");
+    tenant.getMetadata().setNamespace(ns);
+    client.resource(tenant).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(ns).withName("deepseek-r1").get() != null);
+    var leaders = client.apps().statefulSets().inNamespace(ns).withName("deepseek-r1").get();
+    assertThat(leaders.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("lmsysorg/sglang:v0.5.18");
+    assertThat(leaders.getSpec().getTemplate().getSpec().getHostNetwork()).as("from the profile").isTrue();
+
+    // The platform team changes the profile: a new revision for every deployment that names it, rolled as usual.
+    String before = leaders.getSpec().getTemplate().getMetadata().getLabels().get("serving.deepseek-operator.io/revision");
+    client.resources(io.deepseek.operator.api.v1alpha1.DeepSeekProfile.class).withName("r1-h100-2node").edit(p -> {
+      p.getSpec().engine.memoryFraction = 0.8;
+      return p;
+    });
+    await().atMost(Duration.ofSeconds(30)).until(() -> !before.equals(client.apps().statefulSets().inNamespace(ns)
+        .withName("deepseek-r1").get().getSpec().getTemplate().getMetadata().getLabels().get("serving.deepseek-operator.io/revision")));
+
+    // Without a profile, the policy refuses it; with a profile nobody published, the spec says which.
+    DeepSeekDeployment own = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    own.getMetadata().setName("own-spec");
+    own.getMetadata().setNamespace(ns);
+    own.getMetadata().setUid(null);
+    client.resource(own).create();
+    DeepSeekDeployment unknown = load(DeepSeekDeployment.class, "tenant-deepseek-r1.yaml");
+    unknown.getMetadata().setName("unknown-profile");
+    unknown.getMetadata().setNamespace(ns);
+    unknown.getSpec().profile = "r1-b200-1node";
+    client.resource(unknown).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+      assertThat(degraded(ns, "own-spec")).contains("PolicyViolation", "(requireProfile): spec.profile is required in this namespace");
+      assertThat(degraded(ns, "unknown-profile")).contains("InvalidSpec", "spec.profile: DeepSeekProfile r1-b200-1node does not exist");
+    });
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("own-spec").get()).isNull();
+  }
+
+  static String degraded(String ns, String name) {
+    DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).get();
+    Condition c = d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, "Degraded");
+    return c == null ? "" : c.getReason() + ": " + c.getMessage();
   }
 }

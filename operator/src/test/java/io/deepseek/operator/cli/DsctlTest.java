@@ -119,4 +119,33 @@ class DsctlTest {
     assertThat(r.code()).isEqualTo(1);
     assertThat(r.err()).startsWith("dsctl: ").contains("is not YAML");
   }
+
+  static String platform(String name) {
+    return ProjectPaths.root().resolve("platform").resolve(name).toString();
+  }
+
+  @Test
+  void aTenantsFewLinesRenderWithTheirProfile() {
+    Result r = run("render", "-f", platform("tenant-deepseek-r1.yaml"), "--profiles", platform("profiles/r1-h100-2node.yaml"), "-n", "ai");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("image: \"lmsysorg/sglang:v0.5.18\"", "--tp-size", "\"16\"", "hostNetwork: true",
+        "nvidia.com/gpu.product", "StatefulSet", "name: \"deepseek-r1-0\"");
+    Result missing = run("validate", "-f", platform("tenant-deepseek-r1.yaml"));
+    assertThat(missing.code()).isEqualTo(1);
+    assertThat(missing.err()).contains("deepseek-r1: spec.profile: DeepSeekProfile r1-h100-2node is not in the input; pass it with --profiles FILE");
+  }
+
+  @Test
+  void everyPublishedProfileIsValidWithATenantDeployment() throws IOException {
+    try (var files = Files.list(ProjectPaths.root().resolve("platform/profiles"))) {
+      for (Path profile : files.sorted().toList()) {
+        String name = profile.getFileName().toString().replace(".yaml", "");
+        Path tenant = Files.createTempFile("tenant", ".yaml");
+        Files.writeString(tenant, Files.readString(Path.of(platform("tenant-deepseek-r1.yaml"))).replace("r1-h100-2node", name)
+            .replace("deepseek-ai/DeepSeek-R1\n", name.contains("w8a8") ? "vllm-ascend/DeepSeek-R1-W8A8\n" : "deepseek-ai/DeepSeek-R1\n"));
+        Result r = run("validate", "-f", tenant.toString(), "--profiles", profile.toString());
+        assertThat(r.code()).as(name + ": " + r.err()).isZero();
+      }
+    }
+  }
 }

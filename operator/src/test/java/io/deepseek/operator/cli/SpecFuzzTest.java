@@ -106,7 +106,7 @@ class SpecFuzzTest {
   void everySpecRendersOrIsRefusedWithFieldNamedMessagesAndNothingThrows(@ForAll("specs") JsonNode spec) {
     TRIED.incrementAndGet();
     List<String> problems = new ArrayList<>();
-    DeepSeekDeployment d = Dsctl.check(spec, SCHEMA, HostPathPolicy.defaults(), 128, problems);
+    DeepSeekDeployment d = Dsctl.check(spec, SCHEMA, HostPathPolicy.defaults(), 128, Map.of(), problems);
     if (!problems.isEmpty()) {
       REFUSED.incrementAndGet();
       assertThat(problems).allSatisfy(p -> {

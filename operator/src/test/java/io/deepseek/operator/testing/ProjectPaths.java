@@ -24,7 +24,8 @@ public final class ProjectPaths {
 
   /** Every CRD the operator defines. */
   public static java.util.List<Path> crdFiles() {
-    return java.util.List.of(crdFile(), root().resolve("crds/deepseekpolicies.serving.deepseek-operator.io-v1.yml"));
+    return java.util.List.of(crdFile(), root().resolve("crds/deepseekpolicies.serving.deepseek-operator.io-v1.yml"),
+        root().resolve("crds/deepseekprofiles.serving.deepseek-operator.io-v1.yml"));
   }
 
   public static Path crdFile() {

@@ -5,31 +5,37 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.tensor)"
+    value = "has(self.profile) || (has(self.engine) && has(self.accelerator))",
+    message = "spec.engine and spec.accelerator are required unless spec.profile names a DeepSeekProfile that sets them",
+    reason = "FieldValueRequired", fieldPath = ".engine")
+@ValidationRule(
+    value = "!has(self.engine) || !has(self.accelerator) || self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.tensor)"
         + " || self.parallelism.tensor * (has(self.parallelism.pipeline) ? self.parallelism.pipeline : 1)"
         + " == (has(self.parallelism.nodes) ? self.parallelism.nodes : 1) * self.accelerator.perNode",
     message = "SGLang shards the model over every device of a group: parallelism.tensor x parallelism.pipeline must equal"
         + " parallelism.nodes x accelerator.perNode; set parallelism.tensor accordingly or leave it unset",
     reason = "FieldValueInvalid", fieldPath = ".parallelism.tensor")
 @ValidationRule(
-    value = "!has(self.parallelism) || !has(self.parallelism.pipeline)"
+    value = "!has(self.accelerator) || !has(self.parallelism) || !has(self.parallelism.pipeline)"
         + " || ((has(self.parallelism.nodes) ? self.parallelism.nodes : 1) * self.accelerator.perNode) % self.parallelism.pipeline == 0",
     message = "parallelism.pipeline must divide parallelism.nodes x accelerator.perNode",
     reason = "FieldValueInvalid", fieldPath = ".parallelism.pipeline")
 @ValidationRule(
-    value = "self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.data) || self.parallelism.data <= 1"
+    value = "!has(self.engine) || self.engine.type != 'SGLang' || !has(self.parallelism) || !has(self.parallelism.data) || self.parallelism.data <= 1"
         + " || (has(self.engine.dataParallelAttention) && self.engine.dataParallelAttention)",
     message = "SGLang runs data parallelism inside a group only as DP attention: set engine.dataParallelAttention: true,"
         + " or leave parallelism.data at 1 and raise spec.replicas for more capacity",
     reason = "FieldValueInvalid", fieldPath = ".parallelism.data")
 @ValidationRule(
-    value = "(self.engine.type == 'VLLMAscend') == (self.accelerator.type == 'AscendNPU')",
+    value = "!has(self.engine) || !has(self.accelerator) || (self.engine.type == 'VLLMAscend') == (self.accelerator.type == 'AscendNPU')",
     message = "engine.type VLLMAscend runs on accelerator.type AscendNPU, and SGLang and VLLM on NvidiaGPU",
     reason = "FieldValueInvalid", fieldPath = ".engine.type")
 public class DeepSeekDeploymentSpec {
@@ -45,12 +51,17 @@ public class DeepSeekDeploymentSpec {
   @JsonPropertyDescription("The model to serve and where its weights come from.")
   public ModelSpec model;
 
-  @Required
-  @JsonPropertyDescription("The serving engine, its image and its tuning.")
+  @Size(max = 253)
+  @Pattern("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")
+  @JsonPropertyDescription("A DeepSeekProfile the platform team publishes (kubectl get dsprofile), e.g. r1-h200-1node: every"
+      + " field it sets is the profile's, and this deployment says only the rest (model, replicas). A DeepSeekPolicy may"
+      + " require one, or limit which.")
+  public String profile;
+
+  @JsonPropertyDescription("The serving engine, its image and its tuning. Required unless spec.profile sets it.")
   public EngineSpec engine;
 
-  @Required
-  @JsonPropertyDescription("The accelerators each pod requests.")
+  @JsonPropertyDescription("The accelerators each pod requests. Required unless spec.profile sets it.")
   public AcceleratorSpec accelerator;
 
   @JsonPropertyDescription("How the model is split over the nodes and devices of one group.")

@@ -81,6 +81,15 @@ public class DeepSeekPolicySpec {
       + " master in nodeSelector or affinity). Unset: no.")
   public Boolean allowControlPlaneNodes;
 
+  @Size(max = 64)
+  @ValidationRule(value = ENTRY, message = "allowedProfiles: " + ENTRY_MESSAGE)
+  @JsonPropertyDescription("DeepSeekProfiles deployments may name in spec.profile. Unset: any.")
+  public List<String> allowedProfiles;
+
+  @JsonPropertyDescription("Whether every deployment must name a profile (tenants then choose among the platform team's"
+      + " validated configurations instead of writing their own). Unset: no.")
+  public Boolean requireProfile;
+
   @Min(0)
   @JsonPropertyDescription("Most accelerators all DeepSeekDeployments of one namespace may request together (replicas x"
       + " nodes x perNode, summed). Deployments beyond it, newest first, are refused. Unset: no ceiling.")
