@@ -7,11 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicySpec;
-import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.TestConfig;
+import io.deepseek.operator.testing.InProcessOperator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -32,9 +31,7 @@ class PlatformPolicyApiServerTest {
   @BeforeAll
   static void startOperator() {
     client = ApiServer.client();
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), new SimpleMeterRegistry()));
-    operator.start();
+    operator = InProcessOperator.start(new SimpleMeterRegistry());
   }
 
   @AfterAll

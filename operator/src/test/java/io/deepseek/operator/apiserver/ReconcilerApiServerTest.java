@@ -4,13 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.config.OperatorConfig;
 import io.deepseek.operator.model.Labels;
-import io.deepseek.operator.reconciler.DeepSeekDeploymentReconciler;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.TestConfig;
+import io.deepseek.operator.testing.InProcessOperator;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -44,9 +42,7 @@ class ReconcilerApiServerTest {
   @BeforeAll
   static void startOperator() {
     client = ApiServer.client();
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), METERS));
-    operator.start();
+    operator = InProcessOperator.start(METERS);
   }
 
   @AfterAll

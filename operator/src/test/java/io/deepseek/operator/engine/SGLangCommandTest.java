@@ -6,18 +6,12 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.ProjectPaths;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import io.deepseek.operator.testing.EngineFlagList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 class SGLangCommandTest {
-  static final Path FLAGS = ProjectPaths.root().resolve("../shared/engine-flags/sglang-v0.5.18.txt");
 
   static List<String> flags(DeepSeekDeployment d, boolean leader) {
     DeploymentModel m = DeploymentModel.of(d);
@@ -94,14 +88,7 @@ class SGLangCommandTest {
   }
 
   static void assertEveryFlagExists(List<String> args) {
-    Set<String> known;
-    try {
-      known = Files.readAllLines(FLAGS).stream().map(String::trim).collect(Collectors.toSet());
-    } catch (IOException e) {
-      throw new AssertionError("the SGLang flag list is expected at " + FLAGS + " (../shared beside the repository)", e);
-    }
-    List<String> used = args.stream().filter(a -> a.startsWith("--")).map(a -> a.split("=", 2)[0]).toList();
-    assertThat(used).isNotEmpty().allSatisfy(f -> assertThat(known).as("SGLang v0.5.18 flags").contains(f));
+    EngineFlagList.assertKnown("sglang-v0.5.18.txt", args);
   }
 
   @Test
