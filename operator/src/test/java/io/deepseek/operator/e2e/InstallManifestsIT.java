@@ -33,8 +33,12 @@ class InstallManifestsIT {
       }
       assertThat(cluster.kubectl("auth", "can-i", "get", "secrets", "--all-namespaces", "--as", SA).output().trim())
           .as("the operator never reads Secrets: pods get them through secretKeyRef").isEqualTo("no");
-      assertThat(cluster.kubectl("auth", "can-i", "update", "deepseekpolicies.serving.deepseek-operator.io", "--as", SA)
-          .output().trim()).as("the platform team's policies are read only").isEqualTo("no");
+      for (String kind : List.of("deepseekpolicies", "deepseekprofiles")) {
+        // kubectl warns on its first line that these are cluster-scoped; the answer is the last.
+        List<String> lines = cluster.kubectl("auth", "can-i", "update", kind + ".serving.deepseek-operator.io", "--as", SA)
+            .output().trim().lines().toList();
+        assertThat(lines.get(lines.size() - 1)).as("the platform team's %s are read only", kind).isEqualTo("no");
+      }
     } finally {
       cluster.kubectl("delete", "-k", cluster.root.resolve("deploy").toString(), "--wait=false");
     }
