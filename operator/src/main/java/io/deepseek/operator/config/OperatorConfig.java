@@ -57,7 +57,7 @@ public interface OperatorConfig {
     @WithDefault("nvidia.com/gpu,huawei.com/Ascend910,huawei.com/ascend-1980")
     List<String> acceleratorResources();
 
-    /** Client Service annotation prefixes tenants may set; none by default. */
+    /** Client Service annotation prefixes tenants may set; unset: any (LoadBalancer is refused by default). */
     Optional<List<String>> serviceAnnotationPrefixes();
   }
 }

@@ -52,7 +52,7 @@ final class Admission {
     this.hostPaths = new HostPathPolicy(config.hostPathAllowedPrefixes());
     OperatorConfig.Policy p = config.policy();
     this.policyDefaults = new PlatformPolicy.Defaults(p.allowHostNetwork(), p.allowRdma(), p.serviceTypes(), p.serviceAccounts(),
-        p.schedulerNames(), p.acceleratorResources(), p.serviceAnnotationPrefixes().orElse(List.of()));
+        p.schedulerNames(), p.acceleratorResources(), p.serviceAnnotationPrefixes().orElse(null));
     this.maxGroups = config.maxGroupsPerDeployment();
   }
 

@@ -29,16 +29,18 @@ public final class PlatformPolicy {
 
   /**
    * The operator's own rules (deepseek.operator.policy.*), used where no policy selects a namespace and for every field a
-   * policy leaves unset.
+   * policy leaves unset. {@code serviceAnnotationPrefixes} null: any annotation (LoadBalancer, the type that makes cloud
+   * controllers act on them, is refused by the default service types).
    */
   public record Defaults(boolean allowHostNetwork, boolean allowRdma, List<String> serviceTypes, List<String> serviceAccounts,
       List<String> schedulerNames, List<String> acceleratorResources, List<String> serviceAnnotationPrefixes) {
     public static final Defaults BUILT_IN = new Defaults(true, true, List.of("ClusterIP"), List.of("default"),
-        List.of("default-scheduler"), List.of("nvidia.com/gpu", "huawei.com/Ascend910", "huawei.com/ascend-1980"), List.of());
+        List.of("default-scheduler"), List.of("nvidia.com/gpu", "huawei.com/Ascend910", "huawei.com/ascend-1980"), null);
 
     /** Blank or malformed entries are refused (the operator does not start), never read as allow-all. */
     public Defaults {
-      for (List<String> list : List.of(serviceTypes, serviceAccounts, schedulerNames, acceleratorResources, serviceAnnotationPrefixes)) {
+      for (List<String> list : List.of(serviceTypes, serviceAccounts, schedulerNames, acceleratorResources,
+          serviceAnnotationPrefixes == null ? List.<String>of() : serviceAnnotationPrefixes)) {
         for (String entry : list) {
           if (entry == null || entry.isBlank() || entry.contains(" ")) {
             throw new IllegalArgumentException("deepseek.operator.policy: '" + entry + "' is not an entry (blank entries are"
@@ -123,8 +125,9 @@ public final class PlatformPolicy {
         Objects.requireNonNullElse(p.allowedSchedulerNames, defaults.schedulerNames()), v);
     List<String> types = p.allowedServiceTypes == null ? defaults.serviceTypes() : p.allowedServiceTypes.stream().map(Enum::name).toList();
     allowedValue(source, "allowedServiceTypes", "spec.service.type", m.serviceType(), types, v);
-    List<String> annotationPrefixes = Objects.requireNonNullElse(p.allowedServiceAnnotationPrefixes, defaults.serviceAnnotationPrefixes());
-    if (m.service().annotations != null) {
+    List<String> annotationPrefixes = p.allowedServiceAnnotationPrefixes != null ? p.allowedServiceAnnotationPrefixes
+        : defaults.serviceAnnotationPrefixes();
+    if (m.service().annotations != null && annotationPrefixes != null) {
       m.service().annotations.keySet().stream().sorted().filter(k -> annotationPrefixes.stream().noneMatch(k::startsWith))
           .forEach(k -> v.add(source + " (allowedServiceAnnotationPrefixes): spec.service.annotations " + k + " is not allowed"
               + (annotationPrefixes.isEmpty() ? " (no client Service annotations are)" : " (allowed: "

@@ -66,9 +66,19 @@ class PlatformPolicyTest {
         .anySatisfy(v -> assertThat(v).contains("(allowedSchedulerNames): spec.scheduling.schedulerName my-scheduler is not allowed (allowed: default-scheduler)"))
         .anySatisfy(v -> assertThat(v).contains("(allowedAcceleratorResources): spec.accelerator.resourceName cpu is not allowed"))
         .anySatisfy(v -> assertThat(v).contains("(allowedServiceTypes): spec.service.type LoadBalancer is not allowed (allowed: ClusterIP)"))
-        .anySatisfy(v -> assertThat(v).contains("spec.service.annotations service.beta.kubernetes.io/aws-load-balancer-scheme is not allowed"))
         .anySatisfy(v -> assertThat(v).contains("(allowedServiceAccounts): spec.podTemplate.serviceAccountName cluster-admin-sa"))
-        .hasSize(9);
+        .hasSize(8);
+  }
+
+  @Test
+  void aPolicyCanLimitClientServiceAnnotations() {
+    d.getSpec().service.annotations = Map.of("service.beta.kubernetes.io/aws-load-balancer-scheme", "internet-facing",
+        "example.com/team", "a");
+    assertThat(check()).as("the defaults allow annotations: LoadBalancer is what they would act on").isEmpty();
+    DeepSeekPolicySpec internal = new DeepSeekPolicySpec();
+    internal.allowedServiceAnnotationPrefixes = List.of("example.com/");
+    assertThat(check(policy("internal", internal))).containsExactly("DeepSeekPolicy internal (allowedServiceAnnotationPrefixes):"
+        + " spec.service.annotations service.beta.kubernetes.io/aws-load-balancer-scheme is not allowed (allowed: example.com/)");
   }
 
   @Test
@@ -139,9 +149,9 @@ class PlatformPolicyTest {
     blank.allowedImagePrefixes = List.of(" ");
     assertThat(check(policy("blank", blank))).singleElement().asString().contains("(allowedImagePrefixes)");
     assertThatThrownBy(() -> new PlatformPolicy.Defaults(true, true, List.of("ClusterIP"), List.of(" "), List.of("default-scheduler"),
-        List.of("nvidia.com/gpu"), List.of())).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank entries");
+        List.of("nvidia.com/gpu"), null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("blank entries");
     assertThatThrownBy(() -> new PlatformPolicy.Defaults(true, true, List.of("Ingress"), List.of("default"), List.of("default-scheduler"),
-        List.of("nvidia.com/gpu"), List.of())).isInstanceOf(IllegalArgumentException.class);
+        List.of("nvidia.com/gpu"), null)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -69,7 +69,7 @@ public class DeepSeekPolicySpec {
   @Size(max = 64)
   @ValidationRule(value = ENTRY, message = "allowedServiceAnnotationPrefixes: " + ENTRY_MESSAGE)
   @JsonPropertyDescription("Client Service annotations must start with one of these, e.g."
-      + " service.beta.kubernetes.io/aws-load-balancer-internal. Unset: the operator's default.")
+      + " service.beta.kubernetes.io/aws-load-balancer-internal. Unset: the operator's default (any).")
   public List<String> allowedServiceAnnotationPrefixes;
 
   @Size(max = 64)
