@@ -17,7 +17,8 @@ kubectl() { "$K8S_BIN_DIR/kubectl" "$@"; }
 log "building the operator"
 ./mvnw -B -q package -DskipTests
 kubectl apply --server-side -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd/deepseekdeployments.serving.deepseek-operator.io --timeout=60s >/dev/null
+kubectl wait --for=condition=Established crd/deepseekdeployments.serving.deepseek-operator.io \
+  crd/deepseekpolicies.serving.deepseek-operator.io crd/deepseekprofiles.serving.deepseek-operator.io --timeout=60s >/dev/null
 
 if [ -f "$CLUSTER_DIR/pid/operator" ]; then kill "$(cat "$CLUSTER_DIR/pid/operator")" 2>/dev/null || true; sleep 1; fi
 DEEPSEEK_OPERATOR_HTTP_PORT=$HTTP_PORT setsid java -XX:+ExitOnOutOfMemoryError -jar operator/target/quarkus-app/quarkus-run.jar \

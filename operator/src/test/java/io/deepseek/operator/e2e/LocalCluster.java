@@ -69,7 +69,9 @@ public final class LocalCluster implements BeforeAllCallback {
     System.out.printf("[e2e] local cluster ready in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, kubeconfig);
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
     kubectlOrFail("apply", "--server-side", "-f", root.resolve("crds").toString());
-    kubectlOrFail("wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io", "--timeout=60s");
+    // The operator watches all three kinds: it starts only once each is served.
+    kubectlOrFail("wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io",
+        "crd/deepseekpolicies.serving.deepseek-operator.io", "crd/deepseekprofiles.serving.deepseek-operator.io", "--timeout=60s");
     // Namespaces left by an interrupted earlier run would hold simulated GPUs.
     kubectl("delete", "namespace", "-l", IT_LABEL + "=true", "--wait=true", "--timeout=120s");
     startOperator();
