@@ -40,6 +40,8 @@ public final class StatusRenderer {
     s.selector = Labels.selectorString(Labels.leaderSelector(m.resource()));
     s.endpoint = Names.endpoint(m.resource(), m.servicePort());
     s.accelerator = m.acceleratorSummary();
+    s.engine = m.engineType().name();
+    s.nodesPerGroup = m.nodes();
     String revision = plan.revision();
     s.updateRevision = revision;
 

@@ -42,6 +42,12 @@ public class DeepSeekDeploymentStatus {
   @JsonPropertyDescription("Accelerators of one pod, e.g. 8x H100-80GB.")
   public String accelerator;
 
+  @JsonPropertyDescription("The serving engine, with spec.profile applied.")
+  public String engine;
+
+  @JsonPropertyDescription("Pods per group, with spec.profile applied.")
+  public Integer nodesPerGroup;
+
   @JsonPropertyDescription("Ready, Progressing and Degraded, each with the generation it describes.")
   public List<Condition> conditions = new ArrayList<>();
 
