@@ -70,6 +70,27 @@ build_kwok() {
   rm -rf "$K8S_BIN_DIR/kwok-stages"; mv "$K8S_BIN_DIR/kwok-stages.tmp" "$K8S_BIN_DIR/kwok-stages"
 }
 
+# The stand-in engines: llm-d-inference-sim for vLLM (about 3 minutes cold) and hack/standin for SGLang (seconds).
+# Cached by the simulator's version and a hash of our stand-in's sources; "current" points at the build in use.
+build_standins() {
+  local src_hash dir
+  src_hash=$(cat "$HACK_DIR"/standin/go.mod "$HACK_DIR"/standin/*/*.go | sha256sum | cut -c1-12)
+  dir="$STANDIN_DIR/sim-${INFERENCE_SIM_VERSION}_sglang-$src_hash"
+  mkdir -p "$dir"
+  if [ ! -x "$dir/llm-d-inference-sim" ]; then
+    tool_module inference-sim github.com/llm-d/llm-d-inference-sim "$INFERENCE_SIM_VERSION" \
+      github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim 1.26.0
+    log "building llm-d-inference-sim $INFERENCE_SIM_VERSION (vLLM stand-in)"
+    (cd "$HACK_DIR/tools/inference-sim" && go build -ldflags "-s -w" -o "$dir/llm-d-inference-sim.tmp" \
+      github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim) && mv "$dir/llm-d-inference-sim.tmp" "$dir/llm-d-inference-sim"
+  fi
+  if [ ! -x "$dir/sglang-standin" ]; then
+    log "building the SGLang stand-in (hack/standin)"
+    (cd "$HACK_DIR/standin" && go vet ./... && go build -ldflags "-s -w" -o "$dir/sglang-standin" ./sglang)
+  fi
+  ln -sfn "$dir" "$STANDIN_DIR/current"
+}
+
 link_for_kube_api_test() {
   mkdir -p "$KUBEAPITEST_BIN_DIR"
   for b in kube-apiserver etcd kubectl; do ln -sfn "$K8S_BIN_DIR/$b" "$KUBEAPITEST_BIN_DIR/$b"; done
@@ -90,6 +111,7 @@ main() {
     log "cached: $K8S_BIN_DIR"
   fi
   link_for_kube_api_test
+  build_standins
   "$K8S_BIN_DIR/kube-apiserver" --version >&2
 }
 main "$@"

@@ -11,4 +11,6 @@ KUBEAPITEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 case "$(uname -m)" in aarch64|arm64) GOARCH_NAME=arm64 ;; *) GOARCH_NAME=amd64 ;; esac
 KUBEAPITEST_BIN_DIR="$KUBEAPITEST_DIR/k8s/${K8S_VERSION#v}-linux-$GOARCH_NAME"
 CLUSTER_DIR="${DSO_CLUSTER_DIR:-$CACHE_ROOT/cluster}"
+# The stand-in engines; "current" links to the build of the current versions and sources.
+STANDIN_DIR="$CACHE_ROOT/bin/standins"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

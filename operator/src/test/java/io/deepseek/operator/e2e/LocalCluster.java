@@ -224,7 +224,8 @@ public final class LocalCluster implements BeforeAllCallback {
     }
   }
 
-  private static Path cacheDir() {
+  /** ~/.cache/deepseek-operator as the hack/ scripts resolve it. */
+  static Path cacheDir() {
     String xdg = System.getenv("XDG_CACHE_HOME");
     String override = System.getenv("DSO_CACHE_DIR");
     if (override != null) {

@@ -1,0 +1,3 @@
+module local.build/standin
+
+go 1.24.0
