@@ -4,7 +4,7 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Annotations;
-import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.observe.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -51,6 +51,11 @@ public final class GroupRecovery {
   public record Decision(Action action, State state, String failure, Instant waitUntil) {}
 
   private GroupRecovery() {}
+
+  /** Whether the decision recreates the group in this reconcile (its pods are going). */
+  public static boolean recreates(Decision decision) {
+    return decision != null && decision.action() == Action.RECREATE;
+  }
 
   /** Whether a decision changes the counters in the status (which must be written before the group is touched). */
   public static boolean counts(Decision decision) {
@@ -101,8 +106,7 @@ public final class GroupRecovery {
         return "pod " + p.getMetadata().getName() + on(p) + " failed" + (p.getStatus().getReason() != null ? " (" + p.getStatus().getReason() + ")" : "");
       }
     }
-    String members = workerSet == null || workerSet.getMetadata().getAnnotations() == null ? null
-        : workerSet.getMetadata().getAnnotations().get(Annotations.MEMBERS);
+    String members = workerSet == null ? null : Pods.annotation(workerSet, Annotations.MEMBERS);
     if (members != null) {
       Map<String, String> expected = parseMembers(members);
       Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());

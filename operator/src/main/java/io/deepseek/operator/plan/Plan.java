@@ -48,8 +48,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   public record GroupSetPlan(String name, GroupRollout.Step rollout, Map<Integer, GroupRecovery.Decision> recovery) {
     /** Whether the group is being recreated by the operator in this reconcile (its pods are going). */
     public boolean recreating(int group) {
-      GroupRecovery.Decision decision = recovery.get(group);
-      return decision != null && decision.action() == GroupRecovery.Action.RECREATE;
+      return GroupRecovery.recreates(recovery.get(group));
     }
 
     /** The earliest moment a recovery waits for (a back-off), or null. */

@@ -192,10 +192,9 @@ public final class Planner {
   /** The leader StatefulSet's replicas and partition: whole groups, within maxUnavailable and maxSurge. */
   private GroupRollout.Step rollout(GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
     Map<Integer, GroupRollout.Group> view = new TreeMap<>();
-    Plan.GroupSetPlan recovering = new Plan.GroupSetPlan(set.name(), null, recovery);
     for (GroupView g : set.groups().values()) {
       if (g.hasLeader()) {
-        view.put(g.index(), new GroupRollout.Group(g.revision(), g.ready() && !recovering.recreating(g.index())));
+        view.put(g.index(), new GroupRollout.Group(g.revision(), g.ready() && !GroupRecovery.recreates(recovery.get(g.index()))));
       }
     }
     Integer partition = set.partition();

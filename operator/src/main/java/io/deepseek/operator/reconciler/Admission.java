@@ -91,14 +91,14 @@ final class Admission {
       return new Verdict(resolved.problems(), List.of());
     }
     DeepSeekDeployment d = resolved.deployment();
-    // The ceiling counts what the others really ask for: with their profiles applied.
-    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace())
-        .map(other -> resolve(other).deployment()).toList();
+    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
     problems.addAll(NameCollisions.check(d, sameNamespace));
     Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
     List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
-        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace);
+        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace,
+        // A ceiling counts what the others really ask for: with their profiles applied (only then, it costs a merge each).
+        other -> resolve(other).deployment());
     return new Verdict(problems, violations);
   }
 

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
 public final class NameCollisions {
   /** What follows {@code <name>-} in the names a deployment generates. */
   static final Pattern GENERATED_SUFFIX = Pattern.compile("^(pods|[0-9]+(-[0-9]+)?|[0-9a-f]{10})$");
-  private static final Comparator<DeepSeekDeployment> AGE = Comparator
+  /** Oldest first (creation time, then name): who keeps a name, and who is counted first against a ceiling. */
+  static final Comparator<DeepSeekDeployment> OLDEST_FIRST = Comparator
       .comparing((DeepSeekDeployment x) -> Objects.requireNonNullElse(x.getMetadata().getCreationTimestamp(), "9999"))
       .thenComparing(x -> x.getMetadata().getName());
 
@@ -29,7 +30,7 @@ public final class NameCollisions {
     String name = d.getMetadata().getName();
     for (DeepSeekDeployment other : sameNamespace) {
       String theirs = other.getMetadata().getName();
-      if (theirs.equals(name) || AGE.compare(other, d) > 0) {
+      if (theirs.equals(name) || OLDEST_FIRST.compare(other, d) > 0) {
         continue;
       }
       String clash = null;

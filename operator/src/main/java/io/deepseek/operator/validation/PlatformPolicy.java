@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 
 /**
@@ -66,21 +67,30 @@ public final class PlatformPolicy {
    */
   public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
       Defaults defaults, Collection<DeepSeekDeployment> sameNamespace) {
+    return check(m, policies, namespaceLabels, defaults, sameNamespace, Function.identity());
+  }
+
+  /**
+   * @param asRun a deployment of the namespace as it runs (its profile applied); called only where a ceiling counts the
+   *     namespace's accelerators
+   */
+  public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
+      Defaults defaults, Collection<DeepSeekDeployment> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun) {
     List<DeepSeekPolicy> applicable = policies.stream().filter(p -> selects(p.getSpec() == null ? null
         : p.getSpec().namespaceSelector, namespaceLabels)).sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     List<String> violations = new ArrayList<>();
     if (applicable.isEmpty()) {
-      check(m, "the operator's defaults", new DeepSeekPolicySpec(), defaults, sameNamespace, violations);
+      check(m, "the operator's defaults", new DeepSeekPolicySpec(), defaults, sameNamespace, asRun, violations);
     }
     for (DeepSeekPolicy p : applicable) {
       check(m, "DeepSeekPolicy " + p.getMetadata().getName(), p.getSpec() == null ? new DeepSeekPolicySpec() : p.getSpec(),
-          defaults, sameNamespace, violations);
+          defaults, sameNamespace, asRun, violations);
     }
     return violations;
   }
 
   private static void check(DeploymentModel m, String source, DeepSeekPolicySpec policy, Defaults defaults,
-      Collection<DeepSeekDeployment> sameNamespace, List<String> v) {
+      Collection<DeepSeekDeployment> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun, List<String> v) {
     DeepSeekPolicySpec p = withoutBlankEntries(policy);
     String image = m.engine().image == null ? "" : m.engine().image;
     if (p.allowedImagePrefixes != null && p.allowedImagePrefixes.stream().noneMatch(image::startsWith)) {
@@ -149,7 +159,7 @@ public final class PlatformPolicy {
           + (p.allowedProfiles.isEmpty() ? "none" : String.join(", ", p.allowedProfiles)) + ")");
     }
     if (p.maxAcceleratorsPerNamespace != null) {
-      ceiling(m, source, p.maxAcceleratorsPerNamespace, sameNamespace, v);
+      ceiling(m, source, p.maxAcceleratorsPerNamespace, sameNamespace, asRun, v);
     }
   }
 
@@ -229,16 +239,15 @@ public final class PlatformPolicy {
 
   /** Deployments are counted oldest first: the ones that cross the ceiling (this one among them?) are refused. */
   private static void ceiling(DeploymentModel m, String source, int max, Collection<DeepSeekDeployment> sameNamespace,
-      List<String> v) {
+      Function<DeepSeekDeployment, DeepSeekDeployment> asRun, List<String> v) {
     DeepSeekDeployment self = m.resource();
     List<DeepSeekDeployment> all = new ArrayList<>(sameNamespace.stream()
         .filter(d -> !Objects.equals(d.getMetadata().getName(), self.getMetadata().getName())).toList());
     all.add(self);
-    all.sort(Comparator.comparing((DeepSeekDeployment d) -> Objects.requireNonNullElse(d.getMetadata().getCreationTimestamp(), "9999"))
-        .thenComparing(d -> d.getMetadata().getName()));
+    all.sort(NameCollisions.OLDEST_FIRST);
     long used = 0;
     for (DeepSeekDeployment d : all) {
-      long asks = accelerators(d == self ? m : DeploymentModel.of(d));
+      long asks = accelerators(d == self ? m : DeploymentModel.of(asRun.apply(d)));
       if (d == self) {
         if (used + asks > max) {
           v.add(source + " (maxAcceleratorsPerNamespace): spec.replicas " + m.replicas() + " x " + m.nodes() + " node(s) x "
