@@ -4,24 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.InProcessOperator;
+import io.deepseek.operator.testing.OperatorOnApiServer;
 import io.deepseek.operator.validation.HostPathPolicy;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,21 +23,7 @@ import org.junit.jupiter.api.Test;
  * says so, and deleting it deletes nothing of theirs. Two deployments whose children would collide: the later is refused.
  * Against a real API server: what SSA would do to an existing object, and what owner references it carries, is its call.
  */
-class NoTakeoverTest {
-  static KubernetesClient client;
-  static Operator operator;
-
-  @BeforeAll
-  static void startOperator() {
-    client = ApiServer.client();
-    operator = InProcessOperator.start(new SimpleMeterRegistry());
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.stop();
-  }
-
+class NoTakeoverTest extends OperatorOnApiServer {
   static DeepSeekDeployment deployment(String ns, String name) {
     DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
     d.getMetadata().setName(name);
@@ -51,11 +31,6 @@ class NoTakeoverTest {
     d.getMetadata().setUid(null);
     d.getMetadata().setGeneration(null);
     return d;
-  }
-
-  static Condition condition(String ns, String name, String type) {
-    DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).get();
-    return d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, type);
   }
 
   @Test

@@ -10,40 +10,21 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekPolicySpec;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.InProcessOperator;
+import io.deepseek.operator.testing.OperatorOnApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.LabelSelectorBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** A DeepSeekPolicy on a real API server: its CRD refuses blank entries; a refused deployment gets nothing. */
-class PlatformPolicyApiServerTest {
-  static KubernetesClient client;
-  static Operator operator;
-
-  @BeforeAll
-  static void startOperator() {
-    client = ApiServer.client();
-    operator = InProcessOperator.start(new SimpleMeterRegistry());
-  }
-
+class PlatformPolicyApiServerTest extends OperatorOnApiServer {
   @AfterAll
-  static void stopOperator() {
-    operator.stop();
+  static void deletePoliciesAndProfiles() {
     client.resources(DeepSeekPolicy.class).delete();
     client.resources(io.deepseek.operator.api.v1alpha1.DeepSeekProfile.class).delete();
-  }
-
-  static Condition condition(String ns, String type) {
-    DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-r1").get();
-    return d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, type);
   }
 
   @Test
@@ -64,11 +45,11 @@ class PlatformPolicyApiServerTest {
     d.getMetadata().setNamespace(ns);
     d.getMetadata().setUid(null);
     client.resource(d).create();
-    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "Degraded") != null
-        && "PolicyViolation".equals(condition(ns, "Degraded").getReason()));
-    assertThat(condition(ns, "Degraded").getMessage()).isEqualTo("Refused by the platform policy, nothing was changed:"
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-r1", "Degraded") != null
+        && "PolicyViolation".equals(condition(ns, "deepseek-r1", "Degraded").getReason()));
+    assertThat(condition(ns, "deepseek-r1", "Degraded").getMessage()).isEqualTo("Refused by the platform policy, nothing was changed:"
         + " DeepSeekPolicy strict-" + ns + " (allowHostNetwork): spec.network.hostNetwork is not allowed in this namespace; remove it");
-    assertThat(condition(ns, "Ready").getReason()).isEqualTo("PolicyViolation");
+    assertThat(condition(ns, "deepseek-r1", "Ready").getReason()).isEqualTo("PolicyViolation");
     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
         .anySatisfy(e -> {
           assertThat(e.getReason()).isEqualTo("PolicyViolation");

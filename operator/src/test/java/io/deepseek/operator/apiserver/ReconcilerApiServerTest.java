@@ -5,10 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.model.Labels;
-import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
-import io.deepseek.operator.testing.InProcessOperator;
+import io.deepseek.operator.testing.OperatorOnApiServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -18,15 +17,10 @@ import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v1.Scale;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,22 +28,7 @@ import org.junit.jupiter.api.Test;
  * controller-manager here, so the test stands in for the StatefulSet controller and kubelet: it creates the pods the
  * StatefulSets ask for and marks them Ready.
  */
-class ReconcilerApiServerTest {
-  static KubernetesClient client;
-  static Operator operator;
-  static final SimpleMeterRegistry METERS = new SimpleMeterRegistry();
-
-  @BeforeAll
-  static void startOperator() {
-    client = ApiServer.client();
-    operator = InProcessOperator.start(METERS);
-  }
-
-  @AfterAll
-  static void stopOperator() {
-    operator.stop();
-  }
-
+class ReconcilerApiServerTest extends OperatorOnApiServer {
   static DeepSeekDeployment create(String ns) {
     DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
     d.getMetadata().setNamespace(ns);
@@ -75,11 +54,6 @@ class ReconcilerApiServerTest {
 
   static double writes() {
     return METERS.find("deepseek.operator.api.writes").counters().stream().mapToDouble(c -> c.count()).sum();
-  }
-
-  static Condition condition(String ns, String name, String type) {
-    DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).get();
-    return d == null || d.getStatus() == null ? null : Conditions.find(d.getStatus().conditions, type);
   }
 
   @Test
