@@ -6,6 +6,7 @@ import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.OperatorException;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,12 +20,37 @@ public abstract class OperatorOnApiServer {
   protected static KubernetesClient client;
   protected static Operator operator;
 
+  /**
+   * Starts the operator, up to three times: right after the CRDs are installed the API server now and then closes the
+   * connection of an informer's first list ("Connection was closed"), and JOSDK then fails the whole start. A real
+   * operator process exits and is restarted by its Deployment; here a fresh Operator is tried instead. A start that fails
+   * three times is a real failure.
+   */
   @BeforeAll
   static void startOperator() {
     client = ApiServer.client();
-    operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
-    operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), METERS));
-    operator.start();
+    for (int attempt = 1; ; attempt++) {
+      operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false));
+      operator.register(new DeepSeekDeploymentReconciler(new TestConfig(), METERS));
+      try {
+        operator.start();
+        return;
+      } catch (OperatorException e) {
+        operator.stop();
+        if (attempt == 3) {
+          throw e;
+        }
+        System.err.println("[api-server tests] operator start failed (" + rootCause(e) + "), starting a new one");
+      }
+    }
+  }
+
+  private static String rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.toString();
   }
 
   @AfterAll
