@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the local Kubernetes control plane from Go modules and caches it by version:
-#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl  (k8s.io/kubernetes, hack/tools/k8s)
+#   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kube-proxy  (k8s.io/kubernetes, hack/tools/k8s)
 #   etcd                                                             (go.etcd.io/etcd/server/v3, hack/tools/etcd)
 #   kwok + its stage definitions                                     (sigs.k8s.io/kwok)
 # Output: $K8S_BIN_DIR (see hack/lib.sh). Also links kube-apiserver, etcd and kubectl where
@@ -13,7 +13,7 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
 # The checksum database is not reachable from every build machine; go.sum files are committed instead.
 export GOSUMDB="${GOSUMDB:-off}"
 
-need_build() { for b in kube-apiserver kube-controller-manager kube-scheduler kubectl etcd kwok; do [ -x "$K8S_BIN_DIR/$b" ] || return 0; done; [ -d "$K8S_BIN_DIR/kwok-stages" ] || return 0; return 1; }
+need_build() { for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kube-proxy etcd kwok; do [ -x "$K8S_BIN_DIR/$b" ] || return 0; done; [ -d "$K8S_BIN_DIR/kwok-stages" ] || return 0; return 1; }
 
 build_k8s() {
   local mod="$HACK_DIR/tools/k8s" stg="v0.${K8S_VERSION#v1.}" minor
@@ -24,7 +24,7 @@ build_k8s() {
     upstream=$(go mod download -json "k8s.io/kubernetes@$K8S_VERSION" | sed -n 's/.*"GoMod": "\(.*\)",*/\1/p')
     {
       printf 'module local.build/k8stools\n\ngo 1.24.0\n\ngodebug default=go1.24\n\n'
-      printf 'tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n\tk8s.io/kubernetes/cmd/kube-scheduler\n\tk8s.io/kubernetes/cmd/kubectl\n)\n\n'
+      printf 'tool (\n\tk8s.io/kubernetes/cmd/kube-apiserver\n\tk8s.io/kubernetes/cmd/kube-controller-manager\n\tk8s.io/kubernetes/cmd/kube-proxy\n\tk8s.io/kubernetes/cmd/kube-scheduler\n\tk8s.io/kubernetes/cmd/kubectl\n)\n\n'
       printf 'require k8s.io/kubernetes %s\n\n' "$K8S_VERSION"
       # k8s.io/kubernetes replaces its staging modules with ./staging/...; we replace them with the published tags.
       grep -o 'k8s\.io/[a-z0-9-]* => \./staging' "$upstream" | awk -v v="$stg" '{print "replace " $1 " => " $1 " " v}'
@@ -37,9 +37,10 @@ build_k8s() {
     ld="$ld -X $p.gitVersion=$K8S_VERSION -X $p.gitMajor=1 -X $p.gitMinor=$minor -X $p.gitTreeState=clean"
     ld="$ld -X $p.gitCommit=0000000000000000000000000000000000000000 -X $p.buildDate=$date"
   done
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl $K8S_VERSION (cold: tens of minutes)"
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kube-proxy $K8S_VERSION (cold: tens of minutes)"
   (cd "$mod" && go build -ldflags "$ld" -o "$K8S_BIN_DIR/" k8s.io/kubernetes/cmd/kube-apiserver \
-      k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl)
+      k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl \
+      k8s.io/kubernetes/cmd/kube-proxy)
 }
 
 # Generates hack/tools/<dir>/go.mod with one tool, unless it already pins that version (the committed files do).
@@ -70,23 +71,34 @@ build_kwok() {
   rm -rf "$K8S_BIN_DIR/kwok-stages"; mv "$K8S_BIN_DIR/kwok-stages.tmp" "$K8S_BIN_DIR/kwok-stages"
 }
 
-# The stand-in engines: llm-d-inference-sim for vLLM (about 3 minutes cold) and hack/standin for SGLang (seconds).
-# Cached by the simulator's version and a hash of our stand-in's sources; "current" points at the build in use.
+# What runs the simulated nodes' pods (cached under $STANDIN_DIR/<hash of the sources>, "current" links the build in use):
+#   bin/llm-d-inference-sim   vLLM's simulator (hack/tools/inference-sim; about 3 minutes cold, cached by its version)
+#   bin/sglang-standin, bin/vllm-standin, bin/ray-standin, bin/loadgen   hack/standin (Go, no dependencies)
+#   bin/python3, bin/vllm, bin/ray, pylib/   hack/standin/rootfs: what a container finds first on its PATH
+#   nodeagent                 hack/nodeagent: the simulated nodes' kubelet (client-go, same versions as the control plane)
 build_standins() {
-  local src_hash dir
-  src_hash=$(cat "$HACK_DIR"/standin/go.mod "$HACK_DIR"/standin/*/*.go | sha256sum | cut -c1-12)
-  dir="$STANDIN_DIR/sim-${INFERENCE_SIM_VERSION}_sglang-$src_hash"
-  mkdir -p "$dir"
-  if [ ! -x "$dir/llm-d-inference-sim" ]; then
+  local sim_dir="$STANDIN_DIR/sim-${INFERENCE_SIM_VERSION}" src_hash dir
+  mkdir -p "$sim_dir"
+  if [ ! -x "$sim_dir/llm-d-inference-sim" ]; then
     tool_module inference-sim github.com/llm-d/llm-d-inference-sim "$INFERENCE_SIM_VERSION" \
       github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim 1.26.0
     log "building llm-d-inference-sim $INFERENCE_SIM_VERSION (vLLM stand-in)"
-    (cd "$HACK_DIR/tools/inference-sim" && go build -ldflags "-s -w" -o "$dir/llm-d-inference-sim.tmp" \
-      github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim) && mv "$dir/llm-d-inference-sim.tmp" "$dir/llm-d-inference-sim"
+    (cd "$HACK_DIR/tools/inference-sim" && go build -ldflags "-s -w" -o "$sim_dir/llm-d-inference-sim.tmp" \
+      github.com/llm-d/llm-d-inference-sim/cmd/llm-d-inference-sim) && mv "$sim_dir/llm-d-inference-sim.tmp" "$sim_dir/llm-d-inference-sim"
   fi
-  if [ ! -x "$dir/sglang-standin" ]; then
-    log "building the SGLang stand-in (hack/standin)"
-    (cd "$HACK_DIR/standin" && go vet ./... && go build -ldflags "-s -w" -o "$dir/sglang-standin" ./sglang)
+  src_hash=$(cd "$HACK_DIR" && find standin nodeagent -type f | LC_ALL=C sort | xargs cat | sha256sum | cut -c1-12)
+  dir="$STANDIN_DIR/$INFERENCE_SIM_VERSION-$src_hash"
+  if [ ! -x "$dir/nodeagent" ]; then
+    log "building the stand-in engines (hack/standin) and the node agent (hack/nodeagent)"
+    rm -rf "$dir.tmp"; mkdir -p "$dir.tmp/bin"
+    (cd "$HACK_DIR/standin" && go vet ./... && for b in sglang vllm ray loadgen; do
+      go build -ldflags "-s -w" -o "$dir.tmp/bin/$b-standin" "./$b" || exit 1; done)
+    mv "$dir.tmp/bin/loadgen-standin" "$dir.tmp/bin/loadgen"
+    (cd "$HACK_DIR/nodeagent" && go vet . && go build -ldflags "-s -w" -o "$dir.tmp/nodeagent" .)
+    cp -r "$HACK_DIR/standin/rootfs/bin/." "$dir.tmp/bin/"; cp -r "$HACK_DIR/standin/rootfs/pylib" "$dir.tmp/pylib"
+    ln -f "$sim_dir/llm-d-inference-sim" "$dir.tmp/bin/llm-d-inference-sim" 2>/dev/null \
+      || cp "$sim_dir/llm-d-inference-sim" "$dir.tmp/bin/llm-d-inference-sim"
+    rm -rf "$dir"; mv "$dir.tmp" "$dir"
   fi
   ln -sfn "$dir" "$STANDIN_DIR/current"
 }
@@ -103,7 +115,7 @@ main() {
     local t0=$SECONDS
     [ -x "$K8S_BIN_DIR/etcd" ] || build_etcd
     { [ -x "$K8S_BIN_DIR/kwok" ] && [ -d "$K8S_BIN_DIR/kwok-stages" ]; } || build_kwok
-    for b in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
+    for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kube-proxy; do
       [ -x "$K8S_BIN_DIR/$b" ] || { build_k8s; break; }
     done
     log "built in $((SECONDS - t0)) s into $K8S_BIN_DIR"

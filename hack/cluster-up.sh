@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Starts a local Kubernetes control plane on loopback, with TLS and RBAC, built from Go modules (hack/build-binaries.sh):
 # etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, plus simulated GPU/NPU nodes (hack/cluster/nodes.sh).
-# Idempotent: if the cluster already answers, it only prints how to use it. State lives in $CLUSTER_DIR.
+# As root (DSO_AGENT=auto, the default), the simulated nodes run their pods for real: hack/nodeagent acts as their kubelet
+# (stand-in engines, probes, restarts, pod status) on a contained network of namespaces, and kube-proxy programs the
+# Services in the client namespace $CLIENT_NS. With DSO_AGENT=off (or without root) kwok marks pods Running and Ready and
+# nothing runs. Idempotent: if the cluster already answers, it only prints how to use it. State lives in $CLUSTER_DIR.
 # Ports: apiserver 16443, etcd 12379-12381, controller-manager 20257, scheduler 20259, kwok 20247, each plus
 # DSO_PORT_OFFSET (default 0), so a second cluster (the end-to-end tests use DSO_PORT_OFFSET=100) can run beside this one.
 set -euo pipefail
@@ -17,8 +20,20 @@ kubectl() { "$B/kubectl" --kubeconfig "$KUBECONFIG_FILE" "$@"; }
 apiserver_ready() { [ -f "$PKI/ca.crt" ] && curl -fsS --max-time 2 --cacert "$PKI/ca.crt" "https://127.0.0.1:$APISERVER_PORT/readyz" >/dev/null 2>&1; }
 
 components_alive() {
-  for c in etcd apiserver controller-manager scheduler kwok; do kill -0 "$(cat "$RUN/pid/$c" 2>/dev/null)" 2>/dev/null || return 1; done
+  local want="etcd apiserver controller-manager scheduler kwok"
+  [ "$AGENT" = on ] && want="$want nodeagent kube-proxy"
+  for c in $want; do kill -0 "$(cat "$RUN/pid/$c" 2>/dev/null)" 2>/dev/null || return 1; done
 }
+
+AGENT=${DSO_AGENT:-auto}
+if [ "$AGENT" = auto ]; then
+  AGENT=off
+  if [ "$(id -u)" = 0 ] && command -v ip >/dev/null && command -v nsenter >/dev/null && command -v iptables-restore >/dev/null; then
+    AGENT=on
+  else
+    log "not root, or ip/nsenter/iptables missing: pods are simulated by kwok only (nothing runs, no traffic)"
+  fi
+fi
 
 if components_alive && apiserver_ready; then
   log "cluster already running: export KUBECONFIG=$KUBECONFIG_FILE"
@@ -49,6 +64,7 @@ t0=$SECONDS
   sign kcm system:kube-controller-manager "" clientAuth ""
   sign sched system:kube-scheduler "" clientAuth ""
   sign kwok kwok system:masters serverAuth,clientAuth "DNS:localhost,IP:127.0.0.1"
+  sign kube-proxy system:kube-proxy "" clientAuth ""
   openssl genrsa -out sa.key 2048 2>/dev/null && openssl rsa -in sa.key -pubout -out sa.pub 2>/dev/null
 )
 kc() {
@@ -61,7 +77,7 @@ contexts: [{name: deepseek-local, context: {cluster: deepseek-local, user: $1}}]
 current-context: deepseek-local
 YAML
 }
-kc admin; kc kcm; kc sched; kc kwok
+kc admin; kc kcm; kc sched; kc kwok; kc kube-proxy
 
 # --- processes ---------------------------------------------------------------------------------------------------------
 bg() { local n=$1; shift; setsid "$@" >"$RUN/log/$n.log" 2>&1 < /dev/null & echo $! > "$RUN/pid/$n"; }
@@ -96,29 +112,81 @@ bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeco
   --bind-address=127.0.0.1 --secure-port=$KCM_PORT --leader-elect=false --use-service-account-credentials=true \
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \
   --cluster-signing-cert-file="$PKI/ca.crt" --cluster-signing-key-file="$PKI/ca.key" \
-  --service-cluster-ip-range=10.96.0.0/16 --kube-api-qps=100 --kube-api-burst=200
+  --service-cluster-ip-range=$SERVICE_CIDR --kube-api-qps=100 --kube-api-burst=200 \
+  --allocate-node-cidrs=true --cluster-cidr="$POD_CIDR" --node-cidr-mask-size=24
 printf 'apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\nclientConnection: {kubeconfig: %s, qps: 100, burst: 200}\nleaderElection: {leaderElect: false}\n' \
   "$RUN/sched.kubeconfig" > "$RUN/scheduler.yaml"
 bg scheduler "$B/kube-scheduler" --config="$RUN/scheduler.yaml" --authentication-kubeconfig="$RUN/sched.kubeconfig" \
   --authorization-kubeconfig="$RUN/sched.kubeconfig" --bind-address=127.0.0.1 --secure-port=$SCHED_PORT
 
-# kwok: the fast stages (nodes Ready at once, scheduled pods Running and Ready, deletions finished) plus lease heartbeats.
+# kwok: nodes Ready at once plus lease heartbeats; without the agent also the fast pod stages (scheduled pods Running and
+# Ready, deletions finished). With the agent, kwok leaves pods alone: the agent is their kubelet.
 S=$B/kwok-stages
+stages="node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
+[ "$AGENT" = on ] || stages="$stages pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml"
 {
-  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {cidr: 10.244.0.0/16, nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 4, nodePlayStageParallelism: 4, nodeLeaseParallelism: 4, podsOnNodeSyncParallelism: 1, enablePodsOnNodeSyncListPager: true, heartbeatFactor: 5, nodeStatusUpdateFrequencyMilliseconds: 10000}\n'
-  for f in node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml \
-           pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml; do printf -- '---\n'; cat "$S/$f"; done
+  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {cidr: %s, nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 4, nodePlayStageParallelism: 4, nodeLeaseParallelism: 4, podsOnNodeSyncParallelism: 1, enablePodsOnNodeSyncListPager: true, heartbeatFactor: 5, nodeStatusUpdateFrequencyMilliseconds: 10000}\n' "$POD_CIDR"
+  for f in $stages; do printf -- '---\n'; cat "$S/$f"; done
 } > "$RUN/kwok.yaml"
 bg kwok "$B/kwok" --kubeconfig="$RUN/kwok.kubeconfig" --config="$RUN/kwok.yaml" \
   --manage-all-nodes=false --manage-nodes-with-annotation-selector=kwok.x-k8s.io/node=fake \
-  --cidr=10.244.0.0/16 --node-ip=127.0.0.1 --node-lease-duration-seconds=40 \
+  --cidr="$POD_CIDR" --node-ip=127.0.0.1 --node-lease-duration-seconds=40 \
   --node-port=$KWOK_PORT --server-address=127.0.0.1:$KWOK_PORT \
   --tls-cert-file="$PKI/kwok.crt" --tls-private-key-file="$PKI/kwok.key"
 
+if [ "$AGENT" = on ]; then
+  # The node agent: the simulated nodes' kubelet, and the contained network (hack/nodeagent/network.go).
+  bg nodeagent "$STANDIN_BIN/nodeagent" run --kubeconfig="$KUBECONFIG_FILE" --state-dir="$RUN/agent" \
+    --standins="$(readlink -f "$STANDIN_BIN")" --prefix="$NET_PREFIX" --node-cidr="$NODE_CIDR" --pod-cidr="$POD_CIDR" \
+    --service-cidr="$SERVICE_CIDR" --apiserver="127.0.0.1:$APISERVER_PORT"
+  wait_for "the node agent" 60 test -f "$RUN/agent/ready"
+  # kube-proxy programs the Services in the client namespace (a client machine of the cluster), reaching the API server
+  # through the agent's forward on the bridge.
+  sed -e "s#https://127.0.0.1:$APISERVER_PORT#https://$NODE_NET.255.254:$APISERVER_PORT#" \
+      -e "s#certificate-authority: #tls-server-name: localhost, certificate-authority: #" "$RUN/kube-proxy.kubeconfig" > "$RUN/kube-proxy-ns.kubeconfig"
+  cat > "$RUN/kube-proxy.yaml" <<YAML
+apiVersion: kubeproxy.config.k8s.io/v1alpha1
+kind: KubeProxyConfiguration
+clientConnection: {kubeconfig: $RUN/kube-proxy-ns.kubeconfig, qps: 50, burst: 100}
+mode: iptables
+clusterCIDR: $POD_CIDR
+hostnameOverride: $CLIENT_NS
+bindAddress: 0.0.0.0
+healthzBindAddress: 127.0.0.1:10256
+metricsBindAddress: 127.0.0.1:10249
+conntrack: {maxPerCore: 0, min: 0, tcpEstablishedTimeout: 0s, tcpCloseWaitTimeout: 0s}
+iptables: {minSyncPeriod: 1s, syncPeriod: 30s}
+YAML
+  bg kube-proxy ip netns exec "$CLIENT_NS" "$B/kube-proxy" --config="$RUN/kube-proxy.yaml"
+fi
+
 bash "$HACK_DIR/cluster/nodes.sh" | kubectl create -f - >/dev/null
+if [ "$AGENT" = on ]; then
+  # The client machine is a node of its own for kube-proxy (which wants its Node), tainted so nothing is scheduled there.
+  kubectl create -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Node
+metadata:
+  name: $CLIENT_NS
+  annotations: {kwok.x-k8s.io/node: fake, node.alpha.kubernetes.io/ttl: "0"}
+  labels: {type: client, kubernetes.io/hostname: $CLIENT_NS, kubernetes.io/os: linux, kubernetes.io/arch: amd64}
+spec:
+  taints: [{key: serving.deepseek-operator.io/client, effect: NoSchedule}]
+status:
+  addresses: [{type: InternalIP, address: $NODE_NET.255.1}, {type: Hostname, address: $CLIENT_NS}]
+  capacity:    {cpu: "8", memory: 64Gi, pods: "0"}
+  allocatable: {cpu: "8", memory: 64Gi, pods: "0"}
+YAML
+fi
 wait_for "simulated nodes Ready" 120 kubectl wait --for=condition=Ready node -l type=kwok --timeout=2s
 wait_for "default ServiceAccount" 120 kubectl -n default get serviceaccount default
+if [ "$AGENT" = on ]; then
+  wait_for "kube-proxy" 90 ip netns exec "$CLIENT_NS" curl -fsS --max-time 2 http://127.0.0.1:10256/healthz
+  wait_for "the simulated nodes' networks" 60 bash -c "for n in \$('$B/kubectl' --kubeconfig '$KUBECONFIG_FILE' get nodes -l type=kwok -o name); do ip netns list | grep -q \"^$NET_PREFIX-n-\${n#node/}\" || exit 1; done"
+fi
+printf 'DSO_AGENT=%s\nCLIENT_NS=%s\nNODE_CIDR=%s\nPOD_CIDR=%s\nSERVICE_CIDR=%s\nSTANDIN_BIN=%s\n' "$AGENT" "$CLIENT_NS" "$NODE_CIDR" \
+  "$POD_CIDR" "$SERVICE_CIDR" "$(readlink -f "$STANDIN_BIN")" > "$RUN/cluster.env"
 
-log "local cluster up in $((SECONDS - t0)) s: $(kubectl get nodes --no-headers | wc -l) simulated nodes"
+log "local cluster up in $((SECONDS - t0)) s: $(kubectl get nodes -l type=kwok --no-headers | wc -l) simulated nodes, pods run by $([ "$AGENT" = on ] && echo "the node agent (client namespace: $CLIENT_NS)" || echo "kwok (simulated only)")"
 log "use it with: export KUBECONFIG=$KUBECONFIG_FILE"
 echo "$KUBECONFIG_FILE"

@@ -14,3 +14,13 @@ CLUSTER_DIR="${DSO_CLUSTER_DIR:-$CACHE_ROOT/cluster}"
 # The stand-in engines; "current" links to the build of the current versions and sources.
 STANDIN_DIR="$CACHE_ROOT/bin/standins"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+# The simulated cluster's network (hack/nodeagent): every address lives in network namespaces the scripts make, on a
+# bridge of this machine; index 0 for the default cluster, 1 for the end-to-end tests' (DSO_PORT_OFFSET=100).
+NET_INDEX=${DSO_NET_INDEX:-$(( ${DSO_PORT_OFFSET:-0} / 100 ))}
+NET_PREFIX=dso$NET_INDEX
+NODE_NET=10.$((250 + NET_INDEX))
+NODE_CIDR=$NODE_NET.0.0/16
+POD_CIDR=10.$((244 + NET_INDEX)).0.0/16
+SERVICE_CIDR=10.96.0.0/16
+CLIENT_NS=$NET_PREFIX-client
+STANDIN_BIN="$STANDIN_DIR/current"
