@@ -35,11 +35,17 @@ const (
 var dsdResource = schema.GroupVersionResource{Group: "serving.deepseek-operator.io", Version: "v1alpha1", Resource: "deepseekdeployments"}
 
 type simNode struct {
-	name    string
-	ns      string
-	ip      net.IP
-	podCIDR *net.IPNet
+	name        string
+	ns          string
+	ip          net.IP
+	podCIDR     *net.IPNet
+	partitioned bool
 }
+
+// partitionAnnotation on a Node cuts the node off the cluster network (its links go down) while its kubelet goes on
+// reporting: a data-network failure. Its pods' processes run on, and the kubelet's probes (made from the node) still
+// reach its host-network pods.
+const partitionAnnotation = knobPrefix + "partitioned"
 
 type agent struct {
 	o         options
@@ -142,6 +148,10 @@ func (a *agent) nodeChanged(n *v1.Node) {
 		os.MkdirAll(filepath.Join(a.o.stateDir, "nodes", n.Name), 0o755)
 		log.Printf("node %s: %s in namespace %s", n.Name, addr, ns)
 	}
+	if cut := n.Annotations[partitionAnnotation] == "true"; cut != sn.partitioned {
+		sn.partitioned = cut
+		a.setNodeLinks(sn, !cut)
+	}
 	if n.Spec.PodCIDR != "" && sn.podCIDR == nil {
 		if _, c, err := net.ParseCIDR(n.Spec.PodCIDR); err == nil {
 			sn.podCIDR = c
@@ -154,6 +164,30 @@ func (a *agent) nodeChanged(n *v1.Node) {
 	for _, w := range waiting {
 		w.nudge()
 	}
+}
+
+// setNodeLinks takes a node's link (and its pods' own links) down or up.
+func (a *agent) setNodeLinks(n *simNode, up bool) {
+	state := "down"
+	if up {
+		state = "up"
+	}
+	links := []string{a.net.prefix() + "n" + shortHash(n.name)}
+	a.mu.Lock()
+	for _, w := range a.workersOn(n.name) {
+		w.mu.Lock()
+		if w.ownNetns {
+			links = append(links, a.net.prefix()+"p"+shortHash(string(w.uid)))
+		}
+		w.mu.Unlock()
+	}
+	a.mu.Unlock()
+	for _, l := range links {
+		if out, err := ip("link", "set", l, state); err != nil {
+			log.Printf("node %s: link %s %s: %s", n.name, l, state, out)
+		}
+	}
+	log.Printf("node %s: network %s", n.name, map[bool]string{true: "restored", false: "cut off (partitioned)"}[up])
 }
 
 func (a *agent) workersOn(node string) []*podWorker {

@@ -133,7 +133,9 @@ func (n *network) namespace(name, hostIf string, addr net.IP, addrNet *net.IPNet
 	}
 	if _, err := ip("-n", name, "link", "show", "eth0"); err != nil {
 		ip("link", "del", hostIf) // left by an earlier run whose namespace is gone
-		if out, err := ip("link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "netns", name); err != nil {
+		// The MAC follows from the IP, as Docker's bridge does it: a new pod that gets the IP of one that is gone is found
+		// at once by every neighbour that still has the old one's entry in its ARP cache.
+		if out, err := ip("link", "add", hostIf, "type", "veth", "peer", "name", "eth0", "address", mac(addr), "netns", name); err != nil {
 			return fmt.Errorf("veth for %s: %s", name, out)
 		}
 	}
@@ -240,6 +242,11 @@ func removeNamespaces(prefix string) {
 func ip(args ...string) (string, error) {
 	out, err := exec.Command("ip", args...).CombinedOutput()
 	return strings.TrimSpace(string(out)), err
+}
+
+func mac(addr net.IP) string {
+	a := addr.To4()
+	return fmt.Sprintf("02:42:%02x:%02x:%02x:%02x", a[0], a[1], a[2], a[3])
 }
 
 func cidr(addr net.IP, n *net.IPNet) string {

@@ -36,6 +36,7 @@ type podWorker struct {
 	off        bool // the node is off: everything stops, nothing is reported
 	ip         string
 	hostIPAddr string
+	nodeNS     string
 	netns      string
 	ownNetns   bool
 	startTime  metav1.Time
@@ -98,6 +99,12 @@ func (w *podWorker) podIP() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return w.ip
+}
+
+func (w *podWorker) nodeNetns() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.nodeNS
 }
 
 func (w *podWorker) isDeleting() bool {
@@ -196,7 +203,7 @@ func (w *podWorker) setUp() bool {
 
 func (w *podWorker) setUpNetwork(p *v1.Pod, node *simNode) error {
 	w.mu.Lock()
-	w.hostIPAddr = node.ip.String()
+	w.hostIPAddr, w.nodeNS = node.ip.String(), node.ns
 	w.mu.Unlock()
 	if p.Spec.HostNetwork {
 		w.mu.Lock()

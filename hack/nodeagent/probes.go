@@ -153,7 +153,7 @@ func (a *agent) check(ctx context.Context, w *podWorker, inst *instance, spec v1
 		if host == "" {
 			host = w.podIP()
 		}
-		conn, err := (&net.Dialer{}).DialContext(ctx, "tcp", net.JoinHostPort(host, strconv.Itoa(port)))
+		conn, err := dialFrom(ctx, w.nodeNetns(), net.JoinHostPort(host, strconv.Itoa(port)))
 		if err != nil {
 			return false, err.Error()
 		}
@@ -182,9 +182,14 @@ func (a *agent) handler(ctx context.Context, w *podWorker, inst *instance, h *v1
 	return true, ""
 }
 
-var probeClient = &http.Client{
-	Transport:     &http.Transport{DisableKeepAlives: true, TLSClientConfig: &tls.Config{InsecureSkipVerify: true}},
-	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+// probeClient makes HTTP probes from the node's own namespace, as its kubelet would: a node cut off from the network
+// still probes its own host-network pods.
+func probeClient(nodeNetns string) *http.Client {
+	return &http.Client{
+		Transport: &http.Transport{DisableKeepAlives: true, TLSClientConfig: &tls.Config{InsecureSkipVerify: true},
+			DialContext: func(ctx context.Context, _, addr string) (net.Conn, error) { return dialFrom(ctx, nodeNetns, addr) }},
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 }
 
 func (a *agent) httpGet(ctx context.Context, w *podWorker, spec v1.Container, g *v1.HTTPGetAction) (bool, string) {
@@ -210,7 +215,7 @@ func (a *agent) httpGet(ctx context.Context, w *podWorker, spec v1.Container, g 
 	for _, h := range g.HTTPHeaders {
 		req.Header.Set(h.Name, h.Value)
 	}
-	resp, err := probeClient.Do(req)
+	resp, err := probeClient(w.nodeNetns()).Do(req)
 	if err != nil {
 		return false, err.Error()
 	}

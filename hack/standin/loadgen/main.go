@@ -70,7 +70,8 @@ func main() {
 	}
 	checkAllowed(u.Hostname(), *allow)
 
-	body, _ := json.Marshal(map[string]any{"model": *model, "max_tokens": *maxTokens, "stream": *stream,
+	// ignore_eos: every answer is max_tokens long (vLLM and SGLang take it), so the load does not depend on the text.
+	body, _ := json.Marshal(map[string]any{"model": *model, "max_tokens": *maxTokens, "stream": *stream, "ignore_eos": true,
 		"messages": []map[string]string{{"role": "user", "content": "What is the capital of France?"}}})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, IdleConnTimeout: 30 * time.Second,
 		DialContext: (&net.Dialer{Timeout: 5 * time.Second}).DialContext}}

@@ -142,6 +142,12 @@ public final class PodTemplates {
     if (leader) {
       // Only the leader serves requests, so only its liveness says something about the group's health.
       container.withLivenessProbe(httpProbe(engine, 30, 5));
+      if (m.drains() && m.drainDelay().toSeconds() > 0) {
+        // A leader being deleted is out of the Service's endpoints at once, but kube-proxy and gateways learn it a moment
+        // later: it keeps serving until they have, and only then is its engine told to stop (and finishes what it has).
+        container.withNewLifecycle().withNewPreStop().withNewExec()
+            .withCommand("/bin/sh", "-c", "sleep " + m.drainDelay().toSeconds()).endExec().endPreStop().endLifecycle();
+      }
     } else {
       // A worker's own health says nothing about its group (SGLang workers answer 200 regardless; vLLM's serve no HTTP).
       // This rank probe asks whether the leader it joined still holds the rendezvous: when that leader is gone or was
@@ -176,6 +182,9 @@ public final class PodTemplates {
         .endSpec();
     if (m.hostNetwork()) {
       b.editSpec().withHostNetwork(true).withDnsPolicy("ClusterFirstWithHostNet").endSpec();
+    }
+    if (m.drains() && leader) {
+      b.editSpec().withTerminationGracePeriodSeconds(m.drainDelay().plus(m.gracePeriod()).toSeconds()).endSpec();
     }
     if (m.hardened()) {
       b.editSpec().withNewSecurityContext().withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()

@@ -150,6 +150,38 @@ public final class DeploymentModel {
     return d == null ? Duration.ofSeconds(30) : d;
   }
 
+  /** Leaders drain on the way out from {@link RenderVersion#DRAINING} on. */
+  public boolean drains() {
+    return render >= RenderVersion.DRAINING;
+  }
+
+  public static final Duration DEFAULT_DRAIN_DELAY = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_GRACE_PERIOD = Duration.ofMinutes(10);
+  /** Bounds: a preStop hook of hours, or a grace period of days, is a mistake that would hold a rollout for as long. */
+  public static final Duration MAX_DRAIN_DELAY = Duration.ofMinutes(10);
+  public static final Duration MAX_GRACE_PERIOD = Duration.ofHours(24);
+
+  /** How long a leaving leader keeps serving after it left the Service; null when set but not a duration. */
+  public Duration drainDelay() {
+    return shutdownDuration(spec.shutdown == null ? null : spec.shutdown.drainDelay, DEFAULT_DRAIN_DELAY);
+  }
+
+  /** How long the requests in flight may take once the engine is told to stop; null when set but not a duration. */
+  public Duration gracePeriod() {
+    return shutdownDuration(spec.shutdown == null ? null : spec.shutdown.gracePeriod, DEFAULT_GRACE_PERIOD);
+  }
+
+  /** Unset: the default; "0s" (or 0m...): zero, for who wants no wait; else a duration, or null when it is none. */
+  private static Duration shutdownDuration(String text, Duration fallback) {
+    if (text == null) {
+      return fallback;
+    }
+    if (text.matches("^(0+h)?(0+m)?(0+s)?$") && !text.isEmpty()) {
+      return Duration.ZERO;
+    }
+    return parseDuration(text);
+  }
+
   public String draftPath() {
     return spec.model == null ? null : spec.model.draftPath;
   }

@@ -14,8 +14,13 @@ public final class RenderVersion {
    * key from a file made at start, never from its command line.
    */
   public static final int HARDENED = 2;
+  /**
+   * Leaders drain when their group goes: a preStop hook keeps them serving for spec.shutdown.drainDelay after they leave
+   * the client Service, and the pod's grace period gives the requests in flight spec.shutdown.gracePeriod to finish.
+   */
+  public static final int DRAINING = 3;
   /** What a new revision gets. */
-  public static final int CURRENT = HARDENED;
+  public static final int CURRENT = DRAINING;
 
   private RenderVersion() {}
 

@@ -221,8 +221,9 @@ public final class Planner {
 
   /**
    * For each leader pod: its workers, at its revision (from the history when it is an older one), made for it alone.
-   * Worker sets of removed groups, or made for another leader, are deleted now: garbage collection would get there once
-   * the old leader pod is gone, but deleting now starts the new group sooner.
+   * Worker sets made for another leader, or whose leader is gone, are deleted now: garbage collection would get there
+   * once the old leader pod is gone, but deleting now starts the new group sooner. A leader that still exists (serving
+   * or draining) keeps its workers, also in a group scaled away.
    */
   private void workers(GroupSetView set, Plan.GroupSetPlan plan, int leaderReplicas) {
     for (StatefulSet workerSet : set.workerSets()) {
@@ -234,7 +235,10 @@ public final class Planner {
       int group = Integer.parseInt(label == null ? "-1" : label);
       Pod leader = set.group(group).leaderPod();
       boolean stale = leader == null || !Objects.equals(leader.getMetadata().getUid(), Pods.label(workerSet, Labels.LEADER_UID));
-      if (group >= leaderReplicas || stale || m.nodes() == 1) {
+      // A group scaled away keeps its workers for as long as its leader exists: the leader serves until the StatefulSet
+      // controller deletes it, then drains (its engine finishes the requests in flight, which needs its workers). They go
+      // once it is gone (garbage collection, or this step as soon as the leader is gone or a new one has the name).
+      if (stale || m.nodes() == 1) {
         delete(workerSet, "deleting worker StatefulSet " + name + " (group " + group + " no longer has that leader)");
       }
     }

@@ -77,6 +77,7 @@ public final class SpecValidator {
     if (m.startupTimeout() == null) {
       p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m (at most 100000h)");
     }
+    shutdown(m, p);
     if (p.isEmpty()) {
       p.addAll(Sizing.check(m));
     }
@@ -103,6 +104,17 @@ public final class SpecValidator {
   private static void range(List<String> p, String field, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
       p.add(field + ": must be from " + min + " to " + max + ", got " + value);
+    }
+  }
+
+  private static void shutdown(DeploymentModel m, List<String> p) {
+    if (m.drainDelay() == null || m.drainDelay().compareTo(DeploymentModel.MAX_DRAIN_DELAY) > 0) {
+      p.add("spec.shutdown.drainDelay: a duration from 0s to 10m, such as 5s (how long a leaving leader keeps serving after it"
+          + " left the Service)");
+    }
+    if (m.gracePeriod() == null || m.gracePeriod().compareTo(DeploymentModel.MAX_GRACE_PERIOD) > 0) {
+      p.add("spec.shutdown.gracePeriod: a duration from 0s to 24h, such as 10m (how long the requests in flight may take to"
+          + " finish)");
     }
   }
 

@@ -33,12 +33,21 @@ class GoldenObjectsTest {
     Golden.assertMatches(example, yaml);
   }
 
-  /** What a new revision gets today: hardened pods (golden/hardened/). */
+  /** Revisions made by the operator that rendered hardened pods keep them (golden/hardened/): these files never change. */
   @ParameterizedTest
   @org.junit.jupiter.params.provider.MethodSource("examples")
-  void rendersNewRevisionsHardened(String example) {
+  void rendersHardenedRevisionsAsTheyWere(String example) {
+    String yaml = DesiredState.objects(Fixtures.example(example), LEADER, io.deepseek.operator.model.RenderVersion.HARDENED)
+        .stream().map(Serialization::asYaml).collect(Collectors.joining());
+    Golden.assertMatches("hardened/" + example, yaml);
+  }
+
+  /** What a new revision gets today: hardened pods whose leaders drain on the way out (golden/draining/). */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("examples")
+  void rendersNewRevisionsDraining(String example) {
     String yaml = DesiredState.objects(Fixtures.example(example), LEADER).stream().map(Serialization::asYaml)
         .collect(Collectors.joining());
-    Golden.assertMatches("hardened/" + example, yaml);
+    Golden.assertMatches("draining/" + example, yaml);
   }
 }

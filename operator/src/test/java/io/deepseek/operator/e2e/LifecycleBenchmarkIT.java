@@ -115,7 +115,7 @@ class LifecycleBenchmarkIT {
     Pod worker = client.pods().inNamespace(ns).withName(NAME + "-" + group + "-1").get();
     Pod leader = client.pods().inNamespace(ns).withName(NAME + "-" + group).get();
     long t0 = System.nanoTime();
-    LifecycleIT.crash(client, worker);
+    LifecycleIT.crash(LocalCluster.get(), worker);
     await().atMost(Duration.ofMinutes(2)).until(() -> {
       Pod now = client.pods().inNamespace(ns).withName(NAME + "-" + group).get();
       return now != null && !now.getMetadata().getUid().equals(leader.getMetadata().getUid()) && allReadyAt(client, ns, null);

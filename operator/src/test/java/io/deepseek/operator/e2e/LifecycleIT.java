@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,8 +25,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Group lifecycle on the local cluster: failures recreate whole groups with bounded restarts; rollouts replace whole groups
- * within maxUnavailable/maxSurge, hold at the partition, and survive an operator crash. Pod failures are simulated the way
- * a kubelet reports them (container restart counts in the pod status), kwok playing the kubelet.
+ * within maxUnavailable/maxSurge, hold at the partition, and survive an operator crash. A rank fails as a process that is
+ * killed on its simulated node (hack/nodeagent), its kubelet reporting the restart.
  */
 class LifecycleIT extends InNamespace {
   static final Duration WAIT = Duration.ofMinutes(2);
@@ -99,16 +98,24 @@ class LifecycleIT extends InNamespace {
     return p != null && !uid.equals(p.getMetadata().getUid());
   }
 
-  /** What a kubelet reports when a container died and was restarted. */
+  /** A rank's engine dies. */
   void crash(String podName) {
-    crash(client, pod(podName));
+    crash(cluster, pod(podName));
   }
 
-  static void crash(KubernetesClient client, Pod p) {
+  /**
+   * A rank's engine dies: where the node agent runs the pods, its process is killed (SIGKILL) and the kubelet's report
+   * follows; with kwok only, the report a kubelet would make (the container restarted after exit code 137) is written.
+   */
+  static void crash(LocalCluster cluster, Pod p) {
+    if (cluster.agent()) {
+      new Serving(cluster).kill(p.getMetadata().getNamespace(), p.getMetadata().getName(), "engine");
+      return;
+    }
     p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(p.getStatus().getContainerStatuses().get(0))
         .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
         .endLastState().build()));
-    client.resource(p).updateStatus();
+    cluster.client.resource(p).updateStatus();
   }
 
   @Test
@@ -182,7 +189,7 @@ class LifecycleIT extends InNamespace {
     }
     await().atMost(WAIT).until(() -> condition("Degraded") != null && "GroupFailed".equals(condition("Degraded").getReason()));
     assertThat(condition("Degraded").getMessage()).contains("group 0 failed after 2 recreations", "deepseek-r1-0-1",
-        "OOMKilled", "on node gpu-");
+        "exit code 137", "on node gpu-");
     String failedUid = pod(NAME + "-0").getMetadata().getUid();
     await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
     assertThat(pod(NAME + "-0").getMetadata().getUid()).as("no further recreation").isEqualTo(failedUid);

@@ -37,6 +37,8 @@ public final class LocalCluster implements BeforeAllCallback {
   Path kubeconfig;
   Path kubectl;
   KubernetesClient client;
+  /** What hack/cluster-up.sh wrote to cluster.env: DSO_AGENT (on: the node agent runs the pods), CLIENT_NS, ... */
+  Map<String, String> env = Map.of();
   Process operator;
   int operatorPort;
   Path operatorLog;
@@ -68,6 +70,7 @@ public final class LocalCluster implements BeforeAllCallback {
         Duration.ofSeconds(30)).output.strip());
     System.out.printf("[e2e] local cluster ready in %.1f s (%s)%n", (System.nanoTime() - t0) / 1e9, kubeconfig);
     client = new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(read(kubeconfig))).build();
+    env = readEnv(clusterDir().resolve("cluster.env"));
     kubectlOrFail("apply", "--server-side", "-f", root.resolve("crds").toString());
     // The operator watches all three kinds: it starts only once each is served.
     kubectlOrFail("wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io",
@@ -222,6 +225,26 @@ public final class LocalCluster implements BeforeAllCallback {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  Path clusterDir() {
+    return Path.of(clusterEnv.get("DSO_CLUSTER_DIR"));
+  }
+
+  /** Whether the node agent runs the pods (as root): processes, probes, a network, traffic through Services. */
+  boolean agent() {
+    return "on".equals(env.get("DSO_AGENT"));
+  }
+
+  private static Map<String, String> readEnv(Path file) {
+    Map<String, String> out = new java.util.HashMap<>();
+    for (String line : read(file).split("\n")) {
+      int eq = line.indexOf('=');
+      if (eq > 0) {
+        out.put(line.substring(0, eq), line.substring(eq + 1));
+      }
+    }
+    return out;
   }
 
   /** ~/.cache/deepseek-operator as the hack/ scripts resolve it. */

@@ -20,10 +20,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every example, applied as it is with kubectl: pods scheduled on simulated GPU or NPU nodes of the right product, Ready. */
+/**
+ * Every example, applied as it is with kubectl (after the Secrets its comments ask for): pods scheduled on simulated GPU
+ * or NPU nodes of the right product, Ready, and (where the node agent runs the pods) answering a chat completion through
+ * the client Service, with the API key where the example has one and 401 without it.
+ */
 @ExtendWith(LocalCluster.class)
 class ScenariosIT {
   static final Duration WAIT = Duration.ofMinutes(2);
+  static final String API_KEY = "sk-e2e-0123";
 
   static Stream<String> examples() throws IOException {
     try (Stream<Path> files = Files.list(LocalCluster.get().root.resolve("examples"))) {
@@ -38,6 +43,9 @@ class ScenariosIT {
     KubernetesClient client = cluster.client;
     String ns = cluster.createNamespace("sc");
     try {
+      // What the examples' comments say to create first.
+      cluster.kubectlOrFail("create", "secret", "generic", "ds-api-key", "-n", ns, "--from-literal=key=" + API_KEY);
+      cluster.kubectlOrFail("create", "secret", "generic", "hf-token", "-n", ns, "--from-literal=token=hf_standin");
       long t0 = System.nanoTime();
       cluster.kubectlOrFail("apply", "-n", ns, "-f", cluster.root.resolve("examples").resolve(example).toString());
       DeepSeekDeployment d = client.resources(DeepSeekDeployment.class).inNamespace(ns).list().getItems().get(0);
@@ -59,6 +67,20 @@ class ScenariosIT {
         if (m.product() != null) {
           assertThat(m.product().nodeLabelValues()).contains(node.getMetadata().getLabels().get(m.product().nodeLabel()));
         }
+      }
+      if (cluster.agent()) {
+        Serving serving = new Serving(cluster);
+        String key = m.engine().apiKeySecretRef != null ? API_KEY : null;
+        Serving.Answer answer = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> serving.chat(ns, name, m.servedName(), key), a -> a.status() == 200);
+        assertThat(answer.json().at("/choices/0/message/content").asText()).isNotBlank();
+        assertThat(answer.json().get("model").asText()).isEqualTo(m.servedName());
+        if (key != null) {
+          assertThat(serving.chat(ns, name, m.servedName(), null).status()).as("no API key").isEqualTo(401);
+          assertThat(serving.chat(ns, name, m.servedName(), "wrong").status()).as("a wrong API key").isEqualTo(401);
+        }
+        System.out.printf("[e2e] %s: a chat completion through Service %s: %s%n", example, serving.serviceUrl(ns, name),
+            answer.json().at("/choices/0/message/content").asText());
       }
     } finally {
       cluster.deleteNamespace(ns);

@@ -121,11 +121,22 @@ class PlannerTest {
         .singleElement().satisfies(a -> assertThat(a.actual()).as("created anew, not updated").isNull());
   }
 
+  /**
+   * A group scaled away (or a surge group at the end of a rollout) serves until its leader is deleted and then drains:
+   * its workers stay while the leader exists, or the engine would lose them mid-request. Once the leader is gone, they go.
+   */
   @Test
-  void workersOfARemovedGroupAreDeletedAtOnce() {
+  void aGroupScaledAwayKeepsItsWorkersUntilItsLeaderIsGone() {
     pods.add(leader(0, "l0", rev, "192.0.2.1"));
-    pods.add(leader(1, "l1", rev, "192.0.2.2"));
+    Pod removed = leader(1, "l1", rev, "192.0.2.2");
+    pods.add(removed);
     sets.add(workerSet(1, "l1", rev));
+    assertThat(deleted(plan())).as("the leader still serves").isEmpty();
+
+    removed.getMetadata().setDeletionTimestamp("2026-12-02T00:00:00Z");
+    assertThat(deleted(plan())).as("the leader drains").isEmpty();
+
+    pods.remove(removed);
     assertThat(deleted(plan())).containsExactly("StatefulSet/deepseek-r1-1");
   }
 
@@ -307,13 +318,28 @@ class PlannerTest {
         .filter(o -> o.getMetadata().getName().equals("deepseek-r1-0")).findFirst().orElseThrow();
     assertThat(workers.getSpec().getTemplate().getSpec().getSecurityContext()).as("new workers of a legacy revision too").isNull();
 
-    // The next spec change is a new revision: rendered hardened, rolled group by group like any change.
+    // The next spec change is a new revision: rendered as today (hardened, draining), rolled group by group like any change.
     d.getSpec().engine.image = "lmsysorg/sglang:v0.5.19";
     Plan next = plan();
     StatefulSet rolled = statefulSet(next, "deepseek-r1");
     assertThat(rolled.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(rolled.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(605L);
     assertThat(next.applies().stream().map(Plan.Apply::desired).filter(o -> o instanceof ControllerRevision))
-        .singleElement().satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry(Labels.RENDER_VERSION, "2"));
+        .singleElement().satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry(Labels.RENDER_VERSION, "3"));
+  }
+
+  /** The upgrade that brought draining leaves hardened revisions as they run: no preStop hook appears on running pods. */
+  @Test
+  void anOperatorUpgradeNeverRerendersAHardenedRevision() {
+    DeploymentModel hardened = DeploymentModel.of(d).renderedAs(io.deepseek.operator.model.RenderVersion.HARDENED);
+    StatefulSet leaders = io.deepseek.operator.desired.LeaderStatefulSets.build(hardened, rev, 1, 0);
+    Writes.apply(leaders, null);
+    sets.add(leaders);
+    revisions.add(RevisionHistory.of(d, rev, io.deepseek.operator.model.RenderVersion.HARDENED));
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    Plan p = plan();
+    assertThat(applied(p)).as("no write to the running leaders: their pods stay").doesNotContain("StatefulSet/deepseek-r1");
+    assertThat(leaders.getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNull();
   }
 
   @Test

@@ -93,6 +93,11 @@ public class DeepSeekDeploymentSpec {
   @JsonPropertyDescription("How groups move to a new revision (any change of what a pod runs): whole groups at a time.")
   public RolloutSpec rollout;
 
+  @JsonPropertyDescription("How a leaving group stops serving: out of the client Service, then the requests in flight"
+      + " finish, then the engine stops. Applies to revisions made by this operator version on (older revisions keep how"
+      + " they were rendered).")
+  public ShutdownSpec shutdown;
+
   @Default("{}")
   @JsonPropertyDescription("What happens when a rank of a group fails.")
   public FailureSpec failure;

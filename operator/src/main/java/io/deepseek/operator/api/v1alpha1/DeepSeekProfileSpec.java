@@ -37,4 +37,7 @@ public class DeepSeekProfileSpec {
 
   @JsonPropertyDescription("What happens when a rank of a group fails.")
   public FailureSpec failure;
+
+  @JsonPropertyDescription("How a leaving group stops serving (drain delay, grace period for the requests in flight).")
+  public ShutdownSpec shutdown;
 }
