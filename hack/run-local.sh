@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The operator's main job on a simulated cluster, no GPUs needed:
 #   builds the Kubernetes binaries (first time only) and the operator, starts the local cluster with simulated GPU/NPU
-#   nodes, installs the CRD, runs the operator, applies examples/deepseek-r1-sglang-2x8-h100.yaml and waits for the group
-#   to be Ready on two simulated H100 nodes. Cluster and operator keep running; stop them with hack/cluster-down.sh.
+#   nodes, installs the CRD, runs the operator, applies examples/deepseek-r1-sglang-2x8-h100.yaml, waits for the group
+#   to be Ready on two simulated H100 nodes (their pods run stand-in engines, with real probes), and sends it one chat
+#   completion through its Service. Cluster and operator keep running; stop them with hack/cluster-down.sh.
 # Optional: EXAMPLE=examples/other.yaml NAMESPACE=demo hack/run-local.sh
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -50,9 +51,45 @@ kubectl get -n "$NAMESPACE" pod "$name-0" -o jsonpath='{range .spec.containers[0
   | sed 's/ --/ \\\n    --/g'
 echo
 echo "(the kubelet expands \$(DS_LEADER_IP) to $(kubectl get -n "$NAMESPACE" pod "$name-0" -o jsonpath='{.status.podIP}') and \$(DS_NODE_RANK) to 0 on the leader)"
+DSO_AGENT=off
+[ -f "$CLUSTER_DIR/cluster.env" ] && source "$CLUSTER_DIR/cluster.env"
+if [ "$DSO_AGENT" = on ]; then
+  svc_ip=$(kubectl get -n "$NAMESPACE" svc "$name" -o jsonpath='{.spec.clusterIP}')
+  svc_port=$(kubectl get -n "$NAMESPACE" svc "$name" -o jsonpath='{.spec.ports[0].port}')
+  served=$(kubectl get -n "$NAMESPACE" dsd "$name" -o jsonpath='{.spec.model.servedName}')
+  [ -n "$served" ] || served=$name
+  key_secret=$(kubectl get -n "$NAMESPACE" dsd "$name" -o jsonpath='{.spec.engine.apiKeySecretRef.name}')
+  auth=()
+  if [ -n "$key_secret" ]; then
+    key_field=$(kubectl get -n "$NAMESPACE" dsd "$name" -o jsonpath='{.spec.engine.apiKeySecretRef.key}')
+    auth=(-H "Authorization: Bearer $(kubectl get -n "$NAMESPACE" secret "$key_secret" -o jsonpath="{.data.$key_field}" | base64 -d)")
+  fi
+  echo
+  echo "A chat completion through Service $name ($svc_ip:$svc_port), from the cluster's client namespace $CLIENT_NS:"
+  echo "  curl http://$svc_ip:$svc_port/v1/chat/completions -d '{\"model\": \"$served\", \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}'"
+  answer=""
+  for _ in $(seq 1 20); do
+    answer=$(ip netns exec "$CLIENT_NS" curl -sS -m 30 "${auth[@]}" -H 'Content-Type: application/json' \
+      -d "{\"model\": \"$served\", \"max_tokens\": 12, \"messages\": [{\"role\": \"user\", \"content\": \"Hello\"}]}" \
+      "http://$svc_ip:$svc_port/v1/chat/completions" 2>&1) && [[ "$answer" == *choices* ]] && break
+    sleep 1
+  done
+  echo "  -> $(echo "$answer" | python3 -c 'import json,sys; print(json.load(sys.stdin)["choices"][0]["message"]["content"])' 2>/dev/null || echo "$answer")"
+  leader_ip=$(kubectl get -n "$NAMESPACE" pod "$name-0" -o jsonpath='{.status.podIP}')
+  engine_port=$(kubectl get -n "$NAMESPACE" pod "$name-0" -o jsonpath='{.spec.containers[0].ports[0].containerPort}')
+  echo "The group's queue, from the leader's metrics (http://$leader_ip:$engine_port/metrics):"
+  curl -s -m 5 "http://$leader_ip:$engine_port/metrics" | grep -E '^(sglang:num_queue_reqs|sglang:num_running_reqs|vllm:num_requests_waiting|vllm:num_requests_running)' | sed 's/^/  /'
+  echo "(The engine is a stand-in: hack/standin answers with SGLang's and vLLM's APIs and metrics, no model runs. The pods,"
+  echo " probes, restarts, network and Service routing are real: hack/nodeagent is the simulated nodes' kubelet.)"
+else
+  echo
+  echo "(kwok simulates the pods: nothing runs and no request can be served. As root, the node agent runs them: see docs/development.md.)"
+fi
+
 echo
 echo "Try: export KUBECONFIG=$KUBECONFIG"
 echo "     kubectl -n $NAMESPACE scale dsd $name --replicas=2 && kubectl -n $NAMESPACE get dsd -w"
 echo "     kubectl -n $NAMESPACE patch dsd $name --type=merge -p '{\"spec\":{\"model\":{\"revision\":\"v2\"}}}'   # a rolling upgrade, group by group"
 echo "     kubectl -n $NAMESPACE get events -w   # what the operator did (docs/operations.md)"
+[ "$DSO_AGENT" = on ] && echo "     ip netns exec $CLIENT_NS $STANDIN_BIN/bin/loadgen -url http://<cluster IP>:<port>/v1/chat/completions -model <served name> -rate 10 -duration 30s"
 echo "Stop: hack/cluster-down.sh"
