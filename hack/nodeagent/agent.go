@@ -230,13 +230,16 @@ func (a *agent) podChanged(p *v1.Pod) {
 	}
 	a.mu.Lock()
 	w := a.pods[p.UID]
+	known := a.nodes[p.Spec.NodeName] != nil
+	a.mu.Unlock()
 	if w == nil {
-		if a.nodes[p.Spec.NodeName] == nil && !a.fakeNodeName(p.Spec.NodeName) {
-			a.mu.Unlock()
+		if p.Status.Phase == v1.PodSucceeded || p.Status.Phase == v1.PodFailed || (!known && !a.fakeNodeName(p.Spec.NodeName)) {
 			return
 		}
-		if p.Status.Phase == v1.PodSucceeded || p.Status.Phase == v1.PodFailed {
+		a.mu.Lock()
+		if w = a.pods[p.UID]; w != nil {
 			a.mu.Unlock()
+			w.update(p)
 			return
 		}
 		w = newPodWorker(a, p)
@@ -249,8 +252,8 @@ func (a *agent) podChanged(p *v1.Pod) {
 			delete(a.pods, p.UID)
 			a.mu.Unlock()
 		}()
+		a.mu.Unlock()
 	}
-	a.mu.Unlock()
 	w.update(p)
 }
 

@@ -33,6 +33,7 @@ type container struct {
 	started  bool
 	ready    bool
 	inst     *instance
+	starting bool // between deciding to start and having the instance: stop() waits for it
 	stopping bool
 	backoff  time.Duration
 	wakeup   chan struct{}
@@ -180,6 +181,9 @@ func (c *container) startOrWait() (*instance, bool) {
 		if err == nil {
 			return inst, true
 		}
+		if errors.Is(err, errStopping) {
+			return nil, false
+		}
 		var cfgErr configError
 		reason := "RunContainerError"
 		if errors.As(err, &cfgErr) {
@@ -198,6 +202,7 @@ func (c *container) startOrWait() (*instance, bool) {
 // restartAfterBackoff: the kubelet restarts a container at once the first time, then after 10 s, 20 s, ... 5 min; a
 // container that ran long enough starts from the beginning again.
 func (c *container) restartAfterBackoff(inst *instance) bool {
+	pod := c.w.current().Name // before c.mu: the pod's lock is always taken first (status() holds it and asks us)
 	c.mu.Lock()
 	if time.Since(inst.startedAt) > 2*c.w.a.o.maxBackoff {
 		c.backoff = 0
@@ -215,20 +220,34 @@ func (c *container) restartAfterBackoff(inst *instance) bool {
 		reason = "CrashLoopBackOff"
 	}
 	c.state = v1.ContainerState{Waiting: &v1.ContainerStateWaiting{Reason: reason,
-		Message: fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", wait, c.spec.Name, c.w.current().Name)}}
+		Message: fmt.Sprintf("back-off %s restarting failed container=%s pod=%s", wait, c.spec.Name, pod)}}
 	c.mu.Unlock()
 	c.w.markDirty()
 	if wait > 0 {
-		c.w.a.eventf(c.w.current(), true, "BackOff", "Back-off restarting failed container %s in pod %s", c.spec.Name, c.w.current().Name)
+		c.w.a.eventf(c.w.current(), true, "BackOff", "Back-off restarting failed container %s in pod %s", c.spec.Name, pod)
 	}
 	return c.sleep(wait)
 }
 
 type configError struct{ error }
 
+var errStopping = errors.New("the container is being stopped")
+
 // start runs one instance: ip netns exec <the pod's namespace> nodeagent sandbox <spec>, in a process group of its own.
 // The sandbox closes a pipe when it execs the container's command, or writes why it could not.
 func (c *container) start() (*instance, error) {
+	c.mu.Lock()
+	if c.stopping {
+		c.mu.Unlock()
+		return nil, errStopping
+	}
+	c.starting = true
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		c.starting = false
+		c.mu.Unlock()
+	}()
 	p := c.w.current()
 	env, err := c.w.a.environment(p, c.spec, c.w)
 	if err != nil {
@@ -287,6 +306,15 @@ func (c *container) start() (*instance, error) {
 		ctx: ctx, cancel: cancel}
 	os.WriteFile(filepath.Join(c.w.dir, c.spec.Name+".pid"), []byte(strconv.Itoa(inst.pid)), 0o644)
 	go c.wait(inst)
+	c.mu.Lock()
+	stopping := c.stopping
+	c.mu.Unlock()
+	if stopping {
+		// Stopped while it started: it never runs.
+		syscall.Kill(-inst.pid, syscall.SIGKILL)
+		<-inst.done
+		return inst, nil
+	}
 	if len(msg) > 0 {
 		<-inst.done
 		c.set(func() {
@@ -361,6 +389,18 @@ func (c *container) kill(inst *instance, deadline time.Time) {
 func (c *container) stop(deadline time.Time, graceful bool) {
 	c.mu.Lock()
 	c.stopping = true
+	c.mu.Unlock()
+	// A start under way finishes first (and sees stopping), so no instance appears after this.
+	for {
+		c.mu.Lock()
+		starting := c.starting
+		c.mu.Unlock()
+		if !starting {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	c.mu.Lock()
 	inst := c.inst
 	idle := c.idle
 	c.mu.Unlock()

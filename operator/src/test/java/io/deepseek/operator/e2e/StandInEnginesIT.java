@@ -25,19 +25,21 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The stand-in engines (hack/build-binaries.sh builds them) on loopback: the SGLang stand-in started with the command line
- * the operator renders for S4 forms a group of two ranks, serves chat completions behind the API key with SGLang's
- * metrics, and a worker dies with its leader; llm-d-inference-sim serves vLLM's API and metric names. What the node
- * agent of the serving issue will run for every simulated pod.
+ * The stand-in engines (hack/build-binaries.sh builds them) on loopback, without the node agent: the SGLang stand-in
+ * started with the command line the operator renders for S4 forms a group of two ranks, serves chat completions behind
+ * the API key with SGLang's metrics, and a worker dies with its leader; the vLLM stand-in forms a data-parallel group
+ * with a headless node and serves every rank behind one API server, each rank's metrics labelled with its engine.
  */
 class StandInEnginesIT {
-  static final Path STANDINS = LocalCluster.cacheDir().resolve("bin/standins/current");
+  static final Path BIN = LocalCluster.cacheDir().resolve("bin/standins/current/bin");
   static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final List<Process> started = new ArrayList<>();
 
   @AfterEach
-  void stop() {
+  void stop() throws IOException {
     started.forEach(Process::destroyForcibly);
+    // Outside a pod the leader's start script writes SGLang's key file to this machine's /tmp.
+    Files.deleteIfExists(Path.of("/tmp/deepseek-operator-api-key.yaml"));
   }
 
   Process start(List<String> command, String... env) throws IOException {
@@ -87,6 +89,7 @@ class StandInEnginesIT {
     return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
   }
 
+  /** The HTTP status, or -1 while nothing listens (an engine's port is closed while its model loads). */
   static int status(int port, String path) {
     try {
       return get(port, path).statusCode();
@@ -107,21 +110,21 @@ class StandInEnginesIT {
     String key = "sk-standin";
     // As in the pod: the leader's container command writes the key file from the Secret's variable, then execs SGLang.
     List<String> leader = new ArrayList<>(List.of("/bin/sh", "-c", launch.command().get(2), "sglang-api-key"));
-    leader.addAll(rendered(launch, 0, leaderPort, rendezvous, STANDINS.resolve("sglang-standin")));
+    leader.addAll(rendered(launch, 0, leaderPort, rendezvous, BIN.resolve("sglang-standin")));
     start(leader, "DS_API_KEY", key, "DS_STANDIN_LOAD_SECONDS", "0.5");
-    await().atMost(Duration.ofSeconds(10)).until(() -> status(leaderPort, "/health") == 503);
-    Thread.sleep(1000);
-    assertThat(status(leaderPort, "/health")).as("no group without its worker").isEqualTo(503);
+    Thread.sleep(1500);
+    assertThat(status(leaderPort, "/health")).as("no API while the group is incomplete").isEqualTo(-1);
 
-    Process worker = start(rendered(launch, 1, workerPort, rendezvous, STANDINS.resolve("sglang-standin")),
+    Process worker = start(rendered(launch, 1, workerPort, rendezvous, BIN.resolve("sglang-standin")),
         "DS_STANDIN_LOAD_SECONDS", "0.5");
     await().atMost(Duration.ofSeconds(10)).until(() -> status(leaderPort, "/health") == 200);
+    assertThat(status(workerPort, "/health")).as("a rank > 0 serves SGLang's dummy health server").isEqualTo(200);
     assertThat(chat(leaderPort, null, false).statusCode()).as("no key, no answer").isEqualTo(401);
     HttpResponse<String> answer = chat(leaderPort, key, false);
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).contains("\"model\":\"deepseek-r1\"", "\"role\":\"assistant\"", "stand-in");
     assertThat(chat(leaderPort, key, true).body()).contains("data: {", "chat.completion.chunk", "data: [DONE]");
-    assertThat(get(leaderPort, "/metrics").body()).contains("sglang:num_queue_reqs{model_name=\"deepseek-r1\"} 0",
+    assertThat(get(leaderPort, "/metrics").body()).contains("sglang:num_queue_reqs{", "model_name=\"deepseek-r1\"",
         "sglang:num_running_reqs", "sglang:token_usage", "sglang:gen_throughput", "sglang:time_to_first_token_seconds_count");
 
     started.get(0).destroyForcibly().waitFor(5, TimeUnit.SECONDS);
@@ -129,18 +132,37 @@ class StandInEnginesIT {
     assertThat(worker.exitValue()).isEqualTo(1);
   }
 
+  /** S7's shape: 4 data-parallel ranks, 2 per node; the headless node holds the leader's RPC port, the leader serves all. */
   @Test
-  void vllmsSimulatorServesVllmsApiAndMetrics() throws Exception {
+  void theVllmStandInServesADataParallelGroupBehindOneApiServer() throws Exception {
     int port = freePort();
-    start(List.of(STANDINS.resolve("llm-d-inference-sim").toString(), "--model", "deepseek-ai/DeepSeek-R1",
-        "--served-model-name", "deepseek-r1", "--port", Integer.toString(port), "--force-dummy-tokenizer", "--max-num-seqs", "4",
-        "--time-to-first-token", "20ms", "--inter-token-latency", "5ms"));
+    int rpc = freePort();
+    List<String> common = List.of("/models/DeepSeek-R1", "--served-model-name", "deepseek-r1", "--max-num-seqs", "4",
+        "--data-parallel-size", "4", "--data-parallel-size-local", "2", "--data-parallel-address", "127.0.0.1",
+        "--data-parallel-rpc-port", Integer.toString(rpc));
+    List<String> leader = new ArrayList<>(List.of(BIN.resolve("vllm-standin").toString(), "serve"));
+    leader.addAll(common);
+    leader.addAll(List.of("--port", Integer.toString(port), "--api-key", "sk-vllm"));
+    start(leader, "DS_STANDIN_LOAD_SECONDS", "0.5");
+    Thread.sleep(1500);
+    assertThat(status(port, "/health")).as("no API until every node joined").isEqualTo(-1);
+    List<String> headless = new ArrayList<>(List.of(BIN.resolve("vllm-standin").toString(), "serve"));
+    headless.addAll(common);
+    headless.addAll(List.of("--headless", "--data-parallel-start-rank", "2"));
+    Process worker = start(headless);
     await().atMost(Duration.ofSeconds(20)).until(() -> status(port, "/health") == 200);
-    HttpResponse<String> answer = chat(port, null, false);
+    assertThat(chat(port, null, false).statusCode()).as("no key, no answer").isEqualTo(401);
+    HttpResponse<String> answer = chat(port, "sk-vllm", false);
     assertThat(answer.statusCode()).isEqualTo(200);
     assertThat(answer.body()).contains("\"model\":\"deepseek-r1\"", "chat.completion");
-    assertThat(get(port, "/metrics").body()).contains("vllm:num_requests_running", "vllm:num_requests_waiting",
-        "vllm:kv_cache_usage_perc");
+    String metrics = get(port, "/metrics").body();
+    for (int rank = 0; rank < 4; rank++) {
+      assertThat(metrics).contains("vllm:num_requests_waiting{engine=\"" + rank + "\"");
+    }
+    assertThat(metrics).contains("vllm:num_requests_running", "vllm:kv_cache_usage_perc");
+
+    worker.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+    assertThat(started.get(0).waitFor(10, TimeUnit.SECONDS)).as("the leader dies with a node of its group").isTrue();
   }
 
   static int freePort() throws IOException {
@@ -148,5 +170,4 @@ class StandInEnginesIT {
       return s.getLocalPort();
     }
   }
-
 }

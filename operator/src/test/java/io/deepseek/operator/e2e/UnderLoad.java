@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,9 +33,13 @@ abstract class UnderLoad extends InNamespace {
   Serving serving;
 
   @BeforeEach
-  void needsTheNodeAgent() {
-    assumeTrue(cluster.agent(), "the node agent does not run the pods (not root?): nothing serves traffic");
+  void serving() {
     serving = new Serving(cluster);
+  }
+
+  /** Skips the test where nothing serves traffic (kwok alone runs the pods). */
+  void requireTheNodeAgent() {
+    assumeTrue(cluster.agent(), "the node agent does not run the pods (not root?): nothing serves traffic");
   }
 
   DeepSeekDeployment dsd() {
@@ -77,7 +83,11 @@ abstract class UnderLoad extends InNamespace {
     Files.delete(file);
   }
 
+  /** A steady load through the client Service, once it runs; none where nothing serves. */
   Serving.Load steadyLoad() {
+    if (!cluster.agent()) {
+      return null;
+    }
     Serving.Load load = serving.load(serving.serviceUrl(ns, NAME), NAME, null, RATE, Duration.ofMinutes(10));
     // The load has reached its rate and every group serves before anything changes.
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
@@ -88,29 +98,48 @@ abstract class UnderLoad extends InNamespace {
    * What a change under load cost: the load's summary, when the change was made and when every group served again
    * (epoch ms), and the seconds in between.
    */
-  record Outcome(Serving.Summary load, long changed, long done) {
+  record Outcome(Serving.Summary load, long changed, long done, int fewestReady) {
     double seconds() {
       return (done - changed) / 1e3;
     }
   }
 
+  /**
+   * Rolls the groups to a new image under a steady load (where the node agent runs the pods), counting the ready groups
+   * every 20 ms meanwhile: the outcome's fewest ready groups is the availability the rollout kept.
+   */
   Outcome rollUnderLoad(int groups, String image) {
     String before = dsd().getStatus().currentRevision;
     Serving.Load load = steadyLoad();
-    long t0 = System.nanoTime();
+    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
+    AtomicBoolean watching = new AtomicBoolean(true);
+    Thread watcher = new Thread(() -> {
+      while (watching.get()) {
+        fewest.accumulateAndGet((int) LifecycleIT.readyGroups(pods()), Math::min);
+        try {
+          Thread.sleep(20);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    });
+    watcher.start();
+    long changed = System.currentTimeMillis();
     cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p",
         "{\"spec\":{\"engine\":{\"image\":\"" + image + "\"}}}");
-    long changed = System.currentTimeMillis();
     String target = await().atMost(WAIT).until(() -> dsd().getStatus().updateRevision, r -> r != null && !r.equals(before));
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> rolledTo(target, groups));
     long done = System.currentTimeMillis();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
-    Serving.Summary s = load.stop();
-    System.out.printf("[e2e] rolling upgrade of %d groups under load (%s, %.1f s): %s%n", groups,
+    watching.set(false);
+    Serving.Summary s = null;
+    if (load != null) {
+      await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
+      s = load.stop();
+    }
+    System.out.printf("[e2e] rolling upgrade of %d groups (%s): %.1f s, fewest ready groups %d%s%n", groups,
         dsd().getSpec().rollout.maxSurge > 0 ? "maxSurge " + dsd().getSpec().rollout.maxSurge : "maxUnavailable "
-            + dsd().getSpec().rollout.maxUnavailable, seconds, s);
-    return new Outcome(s, changed, done);
+            + dsd().getSpec().rollout.maxUnavailable, (done - changed) / 1e3, fewest.get(), s == null ? "" : "; under load: " + s);
+    return new Outcome(s, changed, done, fewest.get());
   }
 
   /** Kills the worker of a group under load; the outcome's time is from the kill until the group serves again. */
@@ -128,6 +157,6 @@ abstract class UnderLoad extends InNamespace {
     Serving.Summary s = load.stop();
     System.out.printf("[e2e] worker killed under load: group %d serving again after %.1f s; %s; last failure %.1f s after the kill%n",
         group, (back - killed) / 1e3, s, s.failed() > 0 ? (s.lastFailure() - killed) / 1e3 : 0.0);
-    return new Outcome(s, killed, back);
+    return new Outcome(s, killed, back, -1);
   }
 }
