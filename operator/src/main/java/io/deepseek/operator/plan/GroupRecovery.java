@@ -91,35 +91,53 @@ public final class GroupRecovery {
     }
   }
 
-  /** Why the group is broken, or null. Workers count only when their StatefulSet was made for this leader. */
+  /**
+   * Why the group is broken, or null. Workers count only when their StatefulSet was made for this leader. When several
+   * ranks failed (one rank's death takes the others down within moments), the first one is the cause: a worker that is
+   * gone or was replaced, else the container that terminated first; the next one is named as having followed it.
+   */
   public static String failure(DeploymentModel m, Pod leader, List<Pod> workers, StatefulSet workerSet, boolean groupReady,
       Instant now) {
     List<Pod> pods = new ArrayList<>();
     pods.add(leader);
     pods.addAll(workers);
+    List<Fault> faults = new ArrayList<>();
     for (Pod p : pods) {
-      String restarted = restarted(p);
+      Fault restarted = restarted(p);
       if (restarted != null) {
-        return restarted;
-      }
-      if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())) {
-        return "pod " + p.getMetadata().getName() + on(p) + " failed" + (p.getStatus().getReason() != null ? " (" + p.getStatus().getReason() + ")" : "");
+        faults.add(restarted);
+      } else if (p.getStatus() != null && "Failed".equals(p.getStatus().getPhase())) {
+        faults.add(new Fault(null, false, "pod " + p.getMetadata().getName() + on(p) + " failed"
+            + (p.getStatus().getReason() != null ? " (" + p.getStatus().getReason() + ")" : "")));
       }
     }
     String members = workerSet == null ? null : Pods.annotation(workerSet, Annotations.MEMBERS);
+    String lostMember = null;
     if (members != null) {
       Map<String, String> expected = parseMembers(members);
       Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
       for (Map.Entry<String, String> member : expected.entrySet()) {
-        if (!present.contains(member.getKey())) {
-          return "worker pod " + member.getValue() + " is gone (deleted, evicted or its node lost)";
+        if (lostMember == null && !present.contains(member.getKey())) {
+          lostMember = "worker pod " + member.getValue() + " is gone (deleted, evicted or its node lost)";
         }
       }
       for (Pod w : workers) {
-        if (!expected.containsKey(w.getMetadata().getUid())) {
-          return "worker pod " + w.getMetadata().getName() + " was replaced (deleted, evicted or its node lost)";
+        if (lostMember == null && !expected.containsKey(w.getMetadata().getUid())) {
+          lostMember = "worker pod " + w.getMetadata().getName() + " was replaced (deleted, evicted or its node lost)";
         }
       }
+    }
+    // A lost member has no termination time left to compare: it comes first, and what failed with it followed. Times
+    // have a second's precision: within one second, a rank killed by a signal (OOM, SIGKILL: exit code >= 128) comes
+    // before one that exited by itself (a rank that loses a peer exits with an error of its own).
+    List<Fault> ordered = new ArrayList<>(faults);
+    ordered.sort(java.util.Comparator.comparing(Fault::at, java.util.Comparator.nullsLast(java.util.Comparator.naturalOrder()))
+        .thenComparing(f -> !f.killed()));
+    if (lostMember != null) {
+      ordered.add(0, new Fault(null, false, lostMember));
+    }
+    if (!ordered.isEmpty()) {
+      return ordered.get(0).what() + (ordered.size() > 1 ? "; then " + ordered.get(1).what() : "");
     }
     Duration budget = m.startupTimeout();
     Instant started = groupReady || budget == null || workers.size() < m.nodes() - 1 ? null : allScheduledAt(pods);
@@ -129,6 +147,9 @@ public final class GroupRecovery {
     }
     return null;
   }
+
+  /** A rank's failure, when it happened (a container's termination) if known, and whether a signal killed it. */
+  record Fault(Instant at, boolean killed, String what) {}
 
   /** The members annotation: each worker the group was formed with, as {@code uid/pod/node}, comma separated. */
   public static String members(List<Pod> workers) {
@@ -228,18 +249,28 @@ public final class GroupRecovery {
     return d.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : d;
   }
 
-  private static String restarted(Pod p) {
+  private static Fault restarted(Pod p) {
     if (p.getStatus() == null || p.getStatus().getContainerStatuses() == null) {
       return null;
     }
     for (ContainerStatus c : p.getStatus().getContainerStatuses()) {
       if (c.getRestartCount() != null && c.getRestartCount() > 0) {
         ContainerStateTerminated t = c.getLastState() == null ? null : c.getLastState().getTerminated();
-        return "container " + c.getName() + " of pod " + p.getMetadata().getName() + on(p) + " restarted"
-            + (t == null ? "" : " (" + Objects.requireNonNullElse(t.getReason(), "exit") + ", exit code " + t.getExitCode() + ")");
+        Instant at = t == null || t.getFinishedAt() == null ? null : parseTime(t.getFinishedAt());
+        boolean killed = t != null && t.getExitCode() != null && t.getExitCode() >= 128;
+        return new Fault(at, killed, "container " + c.getName() + " of pod " + p.getMetadata().getName() + on(p) + " restarted"
+            + (t == null ? "" : " (" + Objects.requireNonNullElse(t.getReason(), "exit") + ", exit code " + t.getExitCode() + ")"));
       }
     }
     return null;
+  }
+
+  private static Instant parseTime(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String on(Pod p) {

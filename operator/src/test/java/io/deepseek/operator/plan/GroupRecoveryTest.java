@@ -64,6 +64,27 @@ class GroupRecoveryTest {
         .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 1)");
   }
 
+  /** A worker dies, the leader follows moments later: the worker is the cause, whatever order the pods are read in. */
+  @Test
+  void theRankThatFailedFirstIsTheCauseAndTheNextFollowedIt() {
+    Pod leader = pod("deepseek-r1-0", "l", 1, "Running");
+    Pod worker = pod("deepseek-r1-0-1", "w1", 1, "Running");
+    worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setExitCode(137);
+    worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.minusSeconds(2).toString());
+    leader.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.minusSeconds(1).toString());
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+        .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 137); then container"
+            + " engine of pod deepseek-r1-0 on node gpu-1 restarted (Error, exit code 1)");
+    // Within the same second: the rank a signal killed, not the one that exited after it.
+    worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.toString());
+    leader.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.toString());
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+        .startsWith("container engine of pod deepseek-r1-0-1 ");
+    // A worker that is gone leaves no termination to compare: it is the cause of the leader's restart.
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+        .startsWith("worker pod deepseek-r1-0-1 on node gpu-1 is gone").contains("; then container engine of pod deepseek-r1-0 ");
+  }
+
   @Test
   void aFailedPodIsAFailure() {
     assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Failed"), List.of(), null, false, NOW))
