@@ -24,3 +24,18 @@ POD_CIDR=10.$((244 + NET_INDEX)).0.0/16
 SERVICE_CIDR=10.96.0.0/16
 CLIENT_NS=$NET_PREFIX-client
 STANDIN_BIN="$STANDIN_DIR/current"
+# Runs one benchmark test class of the end-to-end tier (skipped by plain test runs) and prints its figures:
+#   measure <TestClassIT> <log name> -Dsome.property=value...
+measure() {
+  local it=$1 out="operator/target/$2.log" code=0
+  shift 2
+  bash "$HACK_DIR/build-binaries.sh" >/dev/null
+  mkdir -p operator/target
+  ./mvnw -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Ddso.benchmark=true "$@" >"$out" 2>&1 || code=$?
+  grep -E '^\[(bench|e2e)\]' "$out" || true
+  if [ "$code" -ne 0 ]; then
+    grep -E '<<< (FAILURE|ERROR)|^\[ERROR\]' "$out" | head -20 >&2
+    log "the measurement failed (exit $code); see $out"
+    return "$code"
+  fi
+}

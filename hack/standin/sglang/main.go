@@ -2,6 +2,7 @@
 //
 // It takes SGLang's own command line, as the operator renders it (flags it does not model are accepted and ignored),
 // and behaves as SGLang v0.5.x does where an operator or a client can tell:
+//   - SGLANG_ENABLE_HEALTH_ENDPOINT_GENERATION=false: /health answers without the generation (as SGLang does).
 //   - Rank 0 listens on the --dist-init-addr port at once and waits for --nnodes-1 ranks, which connect to it and hold
 //     the connection, as torch's TCPStore does; a rank whose connection drops exits 1, so a dead leader breaks its
 //     workers (and their rank probes), and a dead worker takes the leader down.
@@ -340,10 +341,15 @@ func (r *rank) observeTTFT(v float64) {
 	r.ttftCount++
 }
 
-// health is SGLang's /health: 503 while starting or shutting down, else a one-token generation within 20 s.
+// health is SGLang's /health: 503 while starting or shutting down, else a one-token generation within 20 s (unless
+// SGLANG_ENABLE_HEALTH_ENDPOINT_GENERATION is false, and for /health only: then 200 at once).
 func (s *server) health(w http.ResponseWriter, r *http.Request) {
 	if !s.warm.Load() || s.stopping.Load() {
 		http.Error(w, "", http.StatusServiceUnavailable)
+		return
+	}
+	if r.URL.Path == "/health" && strings.EqualFold(os.Getenv("SGLANG_ENABLE_HEALTH_ENDPOINT_GENERATION"), "false") {
+		w.WriteHeader(http.StatusOK)
 		return
 	}
 	done := make(chan struct{})

@@ -31,6 +31,14 @@ public interface OperatorConfig {
   int maxGroupsPerDeployment();
 
   /**
+   * How often the engines' metrics of a deployment with spec.autoscaling are read (from every pod of every group, or from
+   * its Prometheus server); a reconcile follows each reading that changed. Env: DEEPSEEK_OPERATOR_AUTOSCALING_POLL_INTERVAL
+   */
+  @WithName("autoscaling.poll-interval")
+  @WithDefault("2s")
+  Duration autoscalingPollInterval();
+
+  /**
    * The platform policy's defaults: what tenants may do where no DeepSeekPolicy selects their namespace, and for every
    * field a policy leaves unset. Env: DEEPSEEK_OPERATOR_POLICY_SERVICE_TYPES=ClusterIP,NodePort and so on.
    */

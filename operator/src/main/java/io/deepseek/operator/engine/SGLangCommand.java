@@ -157,8 +157,18 @@ public final class SGLangCommand implements EngineCommand {
       // SGLang advertises this IP to the other ranks; without it a multi-NIC host may pick the wrong one.
       env.add(EnvVars.value("SGLANG_HOST_IP", "$(" + PodEnv.POD_IP + ")"));
     }
+    if (m.drains()) {
+      // SGLang's /health otherwise runs a one-token generation through the request queue and answers 503 after 20 s: an
+      // overloaded leader would fail its liveness probe and the kubelet would restart it, its group and all its requests
+      // with it, and under load everywhere every group would leave the Service at once. Without the generation /health
+      // still answers 503 while the engine starts or stops, and a dead scheduler still ends the server process.
+      env.add(EnvVars.value(HEALTH_GENERATION_ENV, "false"));
+    }
     return env;
   }
+
+  /** SGLang's switch for the generation inside /health (default true). */
+  public static final String HEALTH_GENERATION_ENV = "SGLANG_ENABLE_HEALTH_ENDPOINT_GENERATION";
 
   @Override
   public Map<String, String> ownedFlags(DeploymentModel m) {

@@ -4,6 +4,7 @@ import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.AcceleratorSpec;
 import io.deepseek.operator.api.v1alpha1.AcceleratorType;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.AutoscalingSpec;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.EngineType;
@@ -35,11 +36,23 @@ public final class DeploymentModel {
   private final DeepSeekDeployment resource;
   private final DeepSeekDeploymentSpec spec;
   private final int render;
+  /** The groups wanted when the autoscaler decides them (spec.autoscaling), else null: spec.replicas. */
+  private final Integer autoscaled;
 
   private DeploymentModel(DeepSeekDeployment resource, int render) {
+    this(resource, render, null);
+  }
+
+  private DeploymentModel(DeepSeekDeployment resource, int render, Integer autoscaled) {
     this.resource = resource;
     this.spec = resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec();
     this.render = render;
+    this.autoscaled = autoscaled;
+  }
+
+  /** The same deployment with the number of groups the autoscaler decided (spec.replicas is not used then). */
+  public DeploymentModel withAutoscaledReplicas(int replicas) {
+    return new DeploymentModel(resource, render, replicas);
   }
 
   /** The deployment as a new revision renders it ({@link RenderVersion#CURRENT}). */
@@ -49,7 +62,7 @@ public final class DeploymentModel {
 
   /** The same deployment rendered as an earlier operator rendered it (a revision keeps its rendering). */
   public DeploymentModel renderedAs(int renderVersion) {
-    return renderVersion == render ? this : new DeploymentModel(resource, renderVersion);
+    return renderVersion == render ? this : new DeploymentModel(resource, renderVersion, autoscaled);
   }
 
   /** The {@link RenderVersion} pods are rendered with. */
@@ -73,8 +86,63 @@ public final class DeploymentModel {
     return resource.getMetadata().getNamespace();
   }
 
+  /** Groups wanted: the autoscaler's decision with spec.autoscaling, else spec.replicas. */
   public int replicas() {
+    if (autoscaled != null) {
+      return autoscaled;
+    }
     return spec.replicas == null ? 1 : spec.replicas;
+  }
+
+  /** spec.replicas as written (the starting point of an autoscaler that has decided nothing yet). */
+  public int specReplicas() {
+    return spec.replicas == null ? 1 : spec.replicas;
+  }
+
+  public AutoscalingSpec autoscaling() {
+    return spec.autoscaling;
+  }
+
+  public static final Duration DEFAULT_SCALE_UP_WINDOW = Duration.ZERO;
+  public static final Duration DEFAULT_SCALE_DOWN_WINDOW = Duration.ofMinutes(10);
+
+  /** The autoscaler's policy with its defaults; null without spec.autoscaling or when a value is not valid. */
+  public AutoscalingPolicy autoscalingPolicy() {
+    AutoscalingSpec a = spec.autoscaling;
+    if (a == null || a.maxReplicas == null || a.targets == null) {
+      return null;
+    }
+    java.util.List<AutoscalingPolicy.Target> targets = new java.util.ArrayList<>();
+    for (AutoscalingSpec.Target t : a.targets) {
+      if (t == null || t.metric == null || t.value == null) {
+        return null;
+      }
+      double value;
+      try {
+        value = Double.parseDouble(t.value);
+      } catch (NumberFormatException e) {
+        return null;
+      }
+      if (!(value > 0)) {
+        return null;
+      }
+      targets.add(new AutoscalingPolicy.Target(t.metric, value, t.percentile));
+    }
+    Duration up = window(a.scaleUp, DEFAULT_SCALE_UP_WINDOW);
+    Duration down = window(a.scaleDown, DEFAULT_SCALE_DOWN_WINDOW);
+    if (up == null || down == null) {
+      return null;
+    }
+    return new AutoscalingPolicy(a.minReplicas == null ? 1 : a.minReplicas, a.maxReplicas,
+        targets, up, step(a.scaleUp), down, step(a.scaleDown));
+  }
+
+  private static Duration window(AutoscalingSpec.Behavior b, Duration fallback) {
+    return b == null ? fallback : shutdownDuration(b.stabilizationWindow, fallback);
+  }
+
+  private static int step(AutoscalingSpec.Behavior b) {
+    return b == null || b.maxGroupsPerStep == null ? 1 : b.maxGroupsPerStep;
   }
 
   public EngineSpec engine() {

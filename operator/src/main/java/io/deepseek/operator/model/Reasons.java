@@ -32,6 +32,8 @@ public final class Reasons {
   public static final String CREATED_GROUPS = "CreatedGroups";
   public static final String CREATED_GROUP_WORKERS = "CreatedGroupWorkers";
   public static final String SCALED_GROUPS = "ScaledGroups";
+  public static final String SCALED_UP = "ScaledUp";
+  public static final String SCALED_DOWN = "ScaledDown";
   public static final String NOT_READY = "NotReady";
 
   private Reasons() {}

@@ -17,6 +17,7 @@ public final class RenderVersion {
   /**
    * Leaders drain when their group goes: a preStop hook keeps them serving for spec.shutdown.drainDelay after they leave
    * the client Service, and the pod's grace period gives the requests in flight spec.shutdown.gracePeriod to finish.
+   * SGLang's /health answers without a generation through the queue, so that load never fails a probe.
    */
   public static final int DRAINING = 3;
   /** What a new revision gets. */

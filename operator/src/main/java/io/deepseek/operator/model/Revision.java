@@ -6,11 +6,11 @@ import java.util.List;
 
 /**
  * The revision of what a group's pods run: a hash of the spec without the fields that never touch a pod (replicas, the
- * client Service, rollout and failure settings). Every pod carries it as a label; groups of different revisions never mix.
+ * client Service, rollout, failure and autoscaling settings). Every pod carries it as a label; groups of different revisions never mix.
  */
 public final class Revision {
   /** Spec fields that never touch a pod: changing them must never restart a group. */
-  public static final List<String> NOT_COVERED = List.of("replicas", "service", "rollout", "failure");
+  public static final List<String> NOT_COVERED = List.of("replicas", "service", "rollout", "failure", "autoscaling");
 
   private Revision() {}
 

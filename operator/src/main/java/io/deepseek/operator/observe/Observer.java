@@ -63,7 +63,7 @@ public final class Observer {
     }
     GroupSetView serving = new GroupSetView(GroupSetView.SERVING, sets.get(Names.leaderStatefulSet(d)), groups, workerSets);
     return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.of(serving),
-        Map.of());
+        Map.of(), null);
   }
 
   private static GroupView group(DeploymentModel m, int g, Pod leaderPod, StatefulSet workerSet, List<Pod> workers,

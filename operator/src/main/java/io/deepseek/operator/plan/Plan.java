@@ -22,10 +22,15 @@ import java.util.Objects;
  * @param conflicts objects the plan would create whose names belong to someone else: left untouched, reported
  * @param blocked a new deployment with conflicts: nothing at all is created until they are resolved
  * @param refusal why {@code problems} refuse the spec: {@link Reasons#INVALID_SPEC} or {@link Reasons#POLICY_VIOLATION}
+ * @param replicas the groups wanted: spec.replicas, or the autoscaler's decision with spec.autoscaling
+ * @param autoscaling what the autoscaler measured and decided, for status.autoscaling; null without spec.autoscaling
+ * @param autoscaleAt when a stabilization window that is running ends (the autoscaler decides again then, whether or
+ *     not the metrics change); null when none runs
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
     List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
-    List<String> conflicts, boolean blocked, String refusal) {
+    List<String> conflicts, boolean blocked, String refusal, int replicas,
+    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling, Instant autoscaleAt) {
 
   /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
   public record Apply(HasMetadata desired, HasMetadata actual) {}
@@ -58,14 +63,23 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
     }
   }
 
-  public static Plan invalid(String revision, List<String> problems) {
-    return refused(revision, Reasons.INVALID_SPEC, problems);
+  public static Plan invalid(String revision, List<String> problems, int replicas) {
+    return refused(revision, Reasons.INVALID_SPEC, problems, replicas);
   }
 
   /** A spec that will not run, for a reason: nothing is written but the status. */
-  public static Plan refused(String revision, String reason, List<String> problems) {
+  public static Plan refused(String revision, String reason, List<String> problems, int replicas) {
     return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        false, reason);
+        false, reason, replicas, null, null);
+  }
+
+  /** The earliest moment this deployment must be reconciled again: a recovery's back-off or an autoscaling window. */
+  public Instant wakeAt() {
+    Instant recovery = serving() == null ? null : serving().wakeAt();
+    if (recovery == null || (autoscaleAt != null && autoscaleAt.isBefore(recovery))) {
+      return autoscaleAt;
+    }
+    return recovery;
   }
 
   public boolean valid() {
@@ -80,7 +94,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   /** The same decisions with nothing written: a new deployment whose children's names are taken creates nothing. */
   Plan blockedBy(List<String> taken) {
     return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true,
-        refusal);
+        refusal, replicas, autoscaling, autoscaleAt);
   }
 
   /** Whether the plan writes nothing at all (a no-op reconcile). */

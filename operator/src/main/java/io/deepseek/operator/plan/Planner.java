@@ -8,6 +8,7 @@ import io.deepseek.operator.desired.RevisionHistory;
 import io.deepseek.operator.desired.Services;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.model.Annotations;
+import io.deepseek.operator.model.AutoscalingPolicy;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
@@ -15,6 +16,7 @@ import io.deepseek.operator.model.Names;
 import io.deepseek.operator.model.Reasons;
 import io.deepseek.operator.model.RenderVersion;
 import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.observe.EngineMetrics;
 import io.deepseek.operator.observe.GroupSetView;
 import io.deepseek.operator.observe.GroupView;
 import io.deepseek.operator.observe.Observation;
@@ -40,7 +42,10 @@ import java.util.TreeMap;
  * group was formed with, and the revisions nobody runs any more.
  */
 public final class Planner {
-  private final DeploymentModel m;
+  /** The deployment; with spec.autoscaling, once decided, sized with the autoscaler's count. */
+  private DeploymentModel m;
+  /** When a running stabilization window ends, or null. */
+  private Instant autoscaleAt;
   private final DeepSeekDeployment d;
   private final Observation o;
   private final Instant now;
@@ -86,10 +91,10 @@ public final class Planner {
   /** @param violations what the platform policy refuses; with any (and a valid spec), the plan writes nothing */
   public static Plan plan(DeploymentModel m, Observation o, List<String> problems, List<String> violations, Instant now) {
     if (!problems.isEmpty()) {
-      return Plan.invalid(Revision.of(m.resource()), problems);
+      return Plan.invalid(Revision.of(m.resource()), problems, replicasBefore(m, o));
     }
     if (!violations.isEmpty()) {
-      return Plan.refused(Revision.of(m.resource()), Reasons.POLICY_VIOLATION, violations);
+      return Plan.refused(Revision.of(m.resource()), Reasons.POLICY_VIOLATION, violations, replicasBefore(m, o));
     }
     return new Planner(m, o, now).plan();
   }
@@ -100,6 +105,7 @@ public final class Planner {
     DeepSeekDeploymentStatus countersFirst = recovery.values().stream().anyMatch(GroupRecovery::counts)
         ? countersFirst(o.recorded(), set, recovery) : null;
     recover(set, recovery);
+    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = autoscale(set, recovery);
 
     apply(Services.headless(m), o.services().get(Names.headlessService(d)));
     apply(Services.client(m), o.services().get(Names.clientService(d)));
@@ -116,9 +122,143 @@ public final class Planner {
     members(set);
     pruneHistory();
     Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan),
-        List.copyOf(conflicts), false, null);
+        List.copyOf(conflicts), false, null, m.replicas(), autoscaling, autoscaleAt);
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
     return !conflicts.isEmpty() && set.leaderSet() == null ? plan.blockedBy(conflicts) : plan;
+  }
+
+  /** The groups wanted before this reconcile: with spec.autoscaling the autoscaler's last count, else spec.replicas. */
+  static int replicasBefore(DeploymentModel m, Observation o) {
+    DeepSeekDeploymentStatus recorded = o.recorded();
+    if (m.autoscaling() != null && recorded != null && recorded.autoscaling != null && recorded.autoscaling.desiredReplicas != null) {
+      return recorded.autoscaling.desiredReplicas;
+    }
+    return m.specReplicas();
+  }
+
+  /**
+   * With spec.autoscaling: how many groups, from the serving groups' metrics (GroupAutoscaler); the model is sized with it
+   * for everything after (rollout, workers, status). Returns what goes into status.autoscaling, or null without it.
+   */
+  private DeepSeekDeploymentStatus.AutoscalingStatus autoscale(GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
+    AutoscalingPolicy policy = m.autoscalingPolicy();
+    if (policy == null) {
+      return null;
+    }
+    int before = replicasBefore(m, o);
+    DeepSeekDeploymentStatus.AutoscalingStatus recorded = o.recorded() == null ? null : o.recorded().autoscaling;
+    Map<String, EngineMetrics> readings = o.metrics() == null ? Map.of() : o.metrics().pods();
+    List<GroupAutoscaler.GroupLoad> loads = new ArrayList<>();
+    Map<Double, Double> ttft = new TreeMap<>();
+    Map<Double, Double> ttftBefore = new TreeMap<>();
+    int serving = 0;
+    int failed = 0;
+    boolean rolling = false;
+    for (GroupView g : set.groups().values()) {
+      if (g.index() >= before) {
+        continue;
+      }
+      if (g.hasLeader() && !revision.equals(g.revision())) {
+        rolling = true;
+      }
+      if (GroupRecovery.recorded(o.recorded(), g.index(), g.revision()).failed()) {
+        failed++;
+        continue;
+      }
+      if (!g.ready() || GroupRecovery.recreates(recovery.get(g.index()))) {
+        continue;
+      }
+      serving++;
+      List<Pod> pods = new ArrayList<>();
+      pods.add(g.leader());
+      pods.addAll(g.workers());
+      List<EngineMetrics> read = pods.stream().map(p -> readings.get(p.getMetadata().getName())).filter(Objects::nonNull).toList();
+      if (read.isEmpty()) {
+        continue;
+      }
+      double waiting = 0;
+      double running = 0;
+      double kv = 0;
+      int ranks = 0;
+      for (EngineMetrics e : read) {
+        waiting += e.waiting();
+        running += e.running();
+        kv += e.kvUsageSum();
+        ranks += e.ranks();
+        e.ttft().forEach((le, c) -> ttft.merge(le, c, Double::sum));
+        if (e.ttftBefore() != null) {
+          e.ttftBefore().forEach((le, c) -> ttftBefore.merge(le, c, Double::sum));
+        }
+      }
+      loads.add(new GroupAutoscaler.GroupLoad(g.index(), waiting, running, ranks == 0 ? 0 : kv / ranks, ranks));
+    }
+    Map<Integer, Double> percentiles = new TreeMap<>();
+    for (AutoscalingPolicy.Target t : policy.targets()) {
+      if (t.percentile() != null) {
+        Double q = EngineMetrics.quantile(t.percentile() / 100.0, ttft, ttftBefore.isEmpty() ? null : ttftBefore);
+        if (q != null) {
+          percentiles.put(t.percentile(), q);
+        }
+      }
+    }
+    int starting = Math.max(0, before - serving - failed);
+    GroupAutoscaler.Decision decision = GroupAutoscaler.decide(policy, before,
+        new GroupAutoscaler.Input(before, starting, rolling, loads, percentiles), autoscalerState(recorded), now);
+    m = m.withAutoscaledReplicas(decision.desired());
+    GroupAutoscaler.State st = decision.state();
+    autoscaleAt = st.aboveSince() != null ? st.aboveSince().plus(policy.upWindow())
+        : st.belowSince() != null ? st.belowSince().plus(policy.downWindow()) : null;
+    if (decision.desired() != before) {
+      normal(decision.desired() > before ? Reasons.SCALED_UP : Reasons.SCALED_DOWN, "Autoscaler: " + decision.reason());
+    }
+    return autoscalingStatus(decision, before, serving, starting, loads, recorded);
+  }
+
+  static GroupAutoscaler.State autoscalerState(DeepSeekDeploymentStatus.AutoscalingStatus a) {
+    if (a == null) {
+      return GroupAutoscaler.State.NONE;
+    }
+    return new GroupAutoscaler.State(time(a.aboveSince), a.lowestAbove, time(a.belowSince), a.highestBelow, time(a.lastScaleTime));
+  }
+
+  private static Instant time(String s) {
+    try {
+      return s == null ? null : Instant.parse(s);
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
+  private DeepSeekDeploymentStatus.AutoscalingStatus autoscalingStatus(GroupAutoscaler.Decision d, int before, int serving,
+      int starting, List<GroupAutoscaler.GroupLoad> loads, DeepSeekDeploymentStatus.AutoscalingStatus recorded) {
+    DeepSeekDeploymentStatus.AutoscalingStatus a = new DeepSeekDeploymentStatus.AutoscalingStatus();
+    a.desiredReplicas = d.desired();
+    a.currentReplicas = before;
+    a.servingReplicas = serving;
+    a.startingReplicas = starting;
+    a.recommendedReplicas = d.recommended();
+    GroupAutoscaler.State st = d.state();
+    a.aboveSince = st.aboveSince() == null ? null : st.aboveSince().toString();
+    a.lowestAbove = st.lowestAbove();
+    a.belowSince = st.belowSince() == null ? null : st.belowSince().toString();
+    a.highestBelow = st.highestBelow();
+    a.lastScaleTime = st.lastScale() == null ? null : st.lastScale().toString();
+    a.reason = d.reason();
+    if (o.metrics() != null) {
+      a.metricsTime = o.metrics().at().toString();
+      a.metricsSource = o.metrics().source();
+      a.metricsProblem = o.metrics().problem();
+    }
+    for (GroupAutoscaler.GroupLoad l : loads) {
+      DeepSeekDeploymentStatus.GroupMetrics gm = new DeepSeekDeploymentStatus.GroupMetrics();
+      gm.index = l.index();
+      gm.waitingRequests = GroupAutoscaler.fmt(l.waiting());
+      gm.runningRequests = GroupAutoscaler.fmt(l.running());
+      gm.kvCacheUsage = GroupAutoscaler.fmt(l.kvUsage());
+      gm.ranks = l.ranks();
+      a.groups.add(gm);
+    }
+    return a;
   }
 
   /** Decides for every group that has a leader; writes nothing. */

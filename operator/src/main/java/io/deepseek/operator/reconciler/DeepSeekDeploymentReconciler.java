@@ -6,6 +6,7 @@ import io.deepseek.operator.config.OperatorConfig;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.observe.EngineMetrics;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Observer;
 import io.deepseek.operator.plan.Plan;
@@ -30,6 +31,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -56,6 +59,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final Admission admission;
   private final Applier applier;
   private final EventRecorder events = new EventRecorder();
+  private final EngineMetricsPoller metrics = new EngineMetricsPoller();
+  private final AutoscalingGauges gauges;
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
   private Map<String, InformerEventSource<? extends HasMetadata, DeepSeekDeployment>> caches = Map.of();
 
@@ -63,6 +68,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     this.config = config;
     this.admission = new Admission(config);
     this.applier = new Applier(meters);
+    this.gauges = new AutoscalingGauges(meters);
   }
 
   @Override
@@ -72,7 +78,21 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     InformerEventSource<Service, DeepSeekDeployment> services = informer(Service.class, context);
     InformerEventSource<ControllerRevision, DeepSeekDeployment> revisions = informer(ControllerRevision.class, context);
     caches = Map.of("StatefulSet", statefulSets, "Service", services, "ControllerRevision", revisions);
-    List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions));
+    metrics.readPodsFrom(pods);
+    // Deployments with spec.autoscaling: their engines' metrics are read periodically; a reading that changed reconciles.
+    PerResourcePollingEventSource<EngineMetrics, DeepSeekDeployment, String> engineMetrics =
+        new PerResourcePollingEventSource<>(EngineMetrics.class, context,
+            new PerResourcePollingConfigurationBuilder<EngineMetrics, DeepSeekDeployment, String>(metrics, config.autoscalingPollInterval())
+                .withName("engine-metrics").withResourceIDMapper(EngineMetrics::pod)
+                .withRegisterPredicate(d -> d.getSpec() != null && d.getSpec().autoscaling != null).build()) {
+          @Override
+          public void onResourceDeleted(DeepSeekDeployment d) {
+            super.onResourceDeleted(d);
+            metrics.forget(d);
+            gauges.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
+          }
+        };
+    List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions, engineMetrics));
     sources.addAll(admission.eventSources(context));
     return sources;
   }
@@ -96,6 +116,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class));
+    if (model.autoscaling() != null) {
+      observed = observed.withMetrics(metrics.latest(d));
+    }
     Admission.Verdict verdict = admission.judge(resolved, model, ctx);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Plan plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
@@ -107,12 +130,13 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     }
 
     DeepSeekDeployment current = execute(ctx, d, plan);
+    gauges.update(d, plan.autoscaling());
     DeepSeekDeploymentStatus status = StatusRenderer.render(model, observed, plan, current.getStatus(), now.toString());
     StatusEvents.between(current.getStatus(), status).forEach(e -> record(ctx.getClient(), current, e));
     if (current.getStatus() == null || !Json.same(current.getStatus(), status)) {
       patchStatus(ctx, current, status);
     }
-    Instant wake = plan.serving() == null ? null : plan.serving().wakeAt();
+    Instant wake = plan.wakeAt();
     if (StatusRenderer.settled(status) && wake == null) {
       return UpdateControl.noUpdate();
     }

@@ -1,6 +1,7 @@
 package io.deepseek.operator.status;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.AutoscalingStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Json;
@@ -31,8 +32,10 @@ public final class StatusRenderer {
    * @param previous the status as recorded before this reconcile wrote anything but the counters (its conditions keep their
    *     lastTransitionTime; a group whose leader pod is being replaced keeps its entry)
    */
-  public static DeepSeekDeploymentStatus render(DeploymentModel m, Observation o, Plan plan, DeepSeekDeploymentStatus previous,
+  public static DeepSeekDeploymentStatus render(DeploymentModel model, Observation o, Plan plan, DeepSeekDeploymentStatus previous,
       String now) {
+    // With spec.autoscaling the groups wanted are the autoscaler's, not spec.replicas.
+    DeploymentModel m = model.autoscaling() == null ? model : model.withAutoscaledReplicas(plan.replicas());
     long generation = Optional.ofNullable(m.resource().getMetadata().getGeneration()).orElse(0L);
     List<Condition> before = previous == null ? List.of() : previous.conditions;
     DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
@@ -44,6 +47,7 @@ public final class StatusRenderer {
     s.nodesPerGroup = m.nodes();
     String revision = plan.revision();
     s.updateRevision = revision;
+    s.autoscaling = autoscaling(plan.autoscaling(), previous == null ? null : previous.autoscaling, now);
 
     Plan.GroupSetPlan setPlan = plan.serving();
     Map<Integer, GroupRecovery.Decision> recovery = setPlan == null ? Map.of() : setPlan.recovery();
@@ -113,6 +117,33 @@ public final class StatusRenderer {
     StatusAggregator.Verdict degraded = troubles.degraded();
     s.conditions.add(c.make(Conditions.DEGRADED, degraded.degraded(), degraded.reason(), degraded.message()));
     return s;
+  }
+
+  /** How long the metric figures in status.autoscaling may stay while the autoscaler's decision does not change. */
+  static final java.time.Duration METRICS_STATUS_PERIOD = java.time.Duration.ofSeconds(15);
+
+  /**
+   * status.autoscaling: what the plan measured and decided; while the decision stays the same, the figures written less
+   * than 15 s ago stay (each reading would otherwise be a status write).
+   */
+  static AutoscalingStatus autoscaling(AutoscalingStatus planned, AutoscalingStatus recorded, String now) {
+    if (planned == null || recorded == null || recorded.metricsTime == null
+        || !java.util.Objects.equals(recorded.desiredReplicas, planned.desiredReplicas)
+        || !java.util.Objects.equals(recorded.recommendedReplicas, planned.recommendedReplicas)) {
+      return planned;
+    }
+    try {
+      if (java.time.Instant.parse(recorded.metricsTime).plus(METRICS_STATUS_PERIOD).isBefore(java.time.Instant.parse(now))) {
+        return planned;
+      }
+    } catch (java.time.format.DateTimeParseException e) {
+      return planned;
+    }
+    AutoscalingStatus kept = io.deepseek.operator.model.Json.copy(planned);
+    kept.reason = recorded.reason;
+    kept.metricsTime = recorded.metricsTime;
+    kept.groups = recorded.groups;
+    return kept;
   }
 
   /** Rolling, scaling, holding a canary, starting, or complete: the first that holds. */

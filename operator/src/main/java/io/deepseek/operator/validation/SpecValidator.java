@@ -46,6 +46,7 @@ public final class SpecValidator {
     if (d.getSpec().replicas != null && d.getSpec().replicas < 0) {
       p.add("spec.replicas: must be 0 or more");
     }
+    autoscaling(m, p, maxGroups);
     if (m.replicas() > maxGroups) {
       p.add("spec.replicas: " + m.replicas() + " groups is more than this operator allows in one deployment (" + maxGroups
           + ", deepseek.operator.max-groups-per-deployment); lower it, or split the model service over several deployments");
@@ -104,6 +105,46 @@ public final class SpecValidator {
   private static void range(List<String> p, String field, Integer value, int min, int max) {
     if (value != null && (value < min || value > max)) {
       p.add(field + ": must be from " + min + " to " + max + ", got " + value);
+    }
+  }
+
+  private static void autoscaling(DeploymentModel m, List<String> p, int maxGroups) {
+    var a = m.autoscaling();
+    if (a == null) {
+      return;
+    }
+    if (a.maxReplicas != null && a.maxReplicas > maxGroups) {
+      p.add("spec.autoscaling.maxReplicas: " + a.maxReplicas + " groups is more than this operator allows in one deployment ("
+          + maxGroups + ", deepseek.operator.max-groups-per-deployment)");
+    }
+    if (a.targets != null) {
+      for (int i = 0; i < a.targets.size(); i++) {
+        var t = a.targets.get(i);
+        if (t == null || t.value == null) {
+          continue;
+        }
+        double v;
+        try {
+          v = Double.parseDouble(t.value);
+        } catch (NumberFormatException e) {
+          v = Double.NaN;
+        }
+        if (!(v > 0)) {
+          p.add("spec.autoscaling.targets[" + i + "].value: '" + t.value + "' must be a number above 0");
+        } else if (t.metric == io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric.KVCacheUsage && v > 1) {
+          p.add("spec.autoscaling.targets[" + i + "].value: KV-cache usage is a share from 0 to 1, e.g. 0.8");
+        }
+        if (a.source != null && a.source.prometheus != null && t.query == null) {
+          p.add("spec.autoscaling.targets[" + i + "].query: with source.prometheus every target needs the PromQL query that"
+              + " returns it per pod");
+        }
+      }
+    }
+    for (var b : new io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Behavior[] {a.scaleUp, a.scaleDown}) {
+      if (b != null && b.stabilizationWindow != null && (DeploymentModel.parseDuration(b.stabilizationWindow) == null
+          && !b.stabilizationWindow.matches("^(0+h)?(0+m)?(0+s)?$"))) {
+        p.add("spec.autoscaling: stabilizationWindow '" + b.stabilizationWindow + "' is not a duration such as 30s or 10m");
+      }
     }
   }
 

@@ -85,10 +85,14 @@ abstract class UnderLoad extends InNamespace {
 
   /** A steady load through the client Service, once it runs; none where nothing serves. */
   Serving.Load steadyLoad() {
+    return steadyLoad(RATE);
+  }
+
+  Serving.Load steadyLoad(double rate) {
     if (!cluster.agent()) {
       return null;
     }
-    Serving.Load load = serving.load(serving.serviceUrl(ns, NAME), NAME, null, RATE, Duration.ofMinutes(10));
+    Serving.Load load = serving.load(serving.serviceUrl(ns, NAME), NAME, null, rate, Duration.ofMinutes(10));
     // The load has reached its rate and every group serves before anything changes.
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     return load;
@@ -109,8 +113,12 @@ abstract class UnderLoad extends InNamespace {
    * every 20 ms meanwhile: the outcome's fewest ready groups is the availability the rollout kept.
    */
   Outcome rollUnderLoad(int groups, String image) {
+    return rollUnderLoad(groups, image, RATE);
+  }
+
+  Outcome rollUnderLoad(int groups, String image, double rate) {
     String before = dsd().getStatus().currentRevision;
-    Serving.Load load = steadyLoad();
+    Serving.Load load = steadyLoad(rate);
     AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
     AtomicBoolean watching = new AtomicBoolean(true);
     Thread watcher = new Thread(() -> {
@@ -155,7 +163,7 @@ abstract class UnderLoad extends InNamespace {
     long back = System.currentTimeMillis();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     Serving.Summary s = load.stop();
-    System.out.printf("[e2e] worker killed under load: group %d serving again after %.1f s; %s; last failure %.1f s after the kill%n",
+    System.out.printf("[e2e] worker killed under load: group %d serving again after %.1f s; %s; the last failed request started %+.1f s from the kill%n",
         group, (back - killed) / 1e3, s, s.failed() > 0 ? (s.lastFailure() - killed) / 1e3 : 0.0);
     return new Outcome(s, killed, back, -1);
   }

@@ -24,6 +24,11 @@ public class TestConfig implements OperatorConfig {
   }
 
   @Override
+  public Duration autoscalingPollInterval() {
+    return Duration.ofSeconds(1);
+  }
+
+  @Override
   public Policy policy() {
     return new Policy() {
       @Override

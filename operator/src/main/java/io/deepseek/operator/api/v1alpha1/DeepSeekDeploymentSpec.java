@@ -101,4 +101,9 @@ public class DeepSeekDeploymentSpec {
   @Default("{}")
   @JsonPropertyDescription("What happens when a rank of a group fails.")
   public FailureSpec failure;
+
+  @JsonPropertyDescription("Size the number of groups from what the engines measure (waiting or running requests, KV-cache"
+      + " usage, time to first token), between minReplicas and maxReplicas. Then spec.replicas is not used and the operator"
+      + " never writes the spec: its decisions are in status.autoscaling (GitOps-clean). Never touches a pod.")
+  public AutoscalingSpec autoscaling;
 }

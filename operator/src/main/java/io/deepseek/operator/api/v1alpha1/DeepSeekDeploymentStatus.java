@@ -54,6 +54,75 @@ public class DeepSeekDeploymentStatus {
   @JsonPropertyDescription("One entry per group.")
   public List<GroupStatus> groups = new ArrayList<>();
 
+  @JsonPropertyDescription("What the autoscaler measured and decided (spec.autoscaling): the operator sizes the groups"
+      + " from here and never writes the spec.")
+  public AutoscalingStatus autoscaling;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class AutoscalingStatus {
+    @JsonPropertyDescription("Groups the autoscaler wants: the leader StatefulSet's replicas (spec.replicas is not used"
+        + " while spec.autoscaling is set).")
+    public Integer desiredReplicas;
+
+    @JsonPropertyDescription("Groups that exist.")
+    public Integer currentReplicas;
+
+    @JsonPropertyDescription("Groups that serve and whose metrics count.")
+    public Integer servingReplicas;
+
+    @JsonPropertyDescription("Groups starting (not serving yet): capacity on the way.")
+    public Integer startingReplicas;
+
+    @JsonPropertyDescription("What the targets ask for now, before the stabilization windows.")
+    public Integer recommendedReplicas;
+
+    @JsonPropertyDescription("Since when every recommendation asked for more groups than desired, and the fewest asked.")
+    public String aboveSince;
+
+    public Integer lowestAbove;
+
+    @JsonPropertyDescription("Since when every recommendation asked for fewer groups than desired, and the most asked.")
+    public String belowSince;
+
+    public Integer highestBelow;
+
+    @JsonPropertyDescription("When the autoscaler last changed desiredReplicas.")
+    public String lastScaleTime;
+
+    @JsonPropertyDescription("Why desiredReplicas is what it is, e.g. \"WaitingRequests 34 over 2 serving groups asks for"
+        + " 5 (target 8 per group); scaled up from 2 to 3 (1 per step)\".")
+    public String reason;
+
+    @JsonPropertyDescription("When the engines' metrics were last read.")
+    public String metricsTime;
+
+    @JsonPropertyDescription("Where from: pods (every rank of every group), or the Prometheus server's URL.")
+    public String metricsSource;
+
+    @JsonPropertyDescription("What could not be read, if anything (those pods or groups do not count).")
+    public String metricsProblem;
+
+    @JsonPropertyDescription("The metrics of each serving group, summed over all its ranks (KV-cache usage: their mean).")
+    public List<GroupMetrics> groups = new ArrayList<>();
+  }
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class GroupMetrics {
+    public Integer index;
+
+    @JsonPropertyDescription("Requests waiting in the group's queues.")
+    public String waitingRequests;
+
+    @JsonPropertyDescription("Requests being served by the group.")
+    public String runningRequests;
+
+    @JsonPropertyDescription("Mean KV-cache usage of the group's ranks, 0-1.")
+    public String kvCacheUsage;
+
+    @JsonPropertyDescription("Ranks (data-parallel engines) whose metrics were read.")
+    public Integer ranks;
+  }
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class GroupStatus {
     @JsonPropertyDescription("Group index: the leader pod's ordinal.")
