@@ -161,7 +161,7 @@ public final class StatusRenderer {
       // Everything the partition lets go has been rolled: a canary, held until the user lowers the partition.
       int hold = Math.min(m.partition(), desired);
       return c.make(Conditions.PROGRESSING, false, Reasons.PARTITION_HELD, updated + " of " + existing + " groups run revision "
-          + revision + "; partition " + hold + " holds groups 0-" + (hold - 1) + " at their revision. Lower"
+          + revision + "; partition " + hold + " holds " + (hold == 1 ? "group 0" : "groups 0-" + (hold - 1)) + " at their revision. Lower"
           + " spec.rollout.partition to roll them.");
     }
     if (updated < existing) {

@@ -2,12 +2,15 @@ package io.deepseek.operator.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.AutoscalingStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,11 +68,11 @@ class AutoscalingIT extends UnderLoad {
     await().atMost(WAIT).until(() -> settled(1));
     long generation = dsd().getMetadata().getGeneration();
     long t0 = System.nanoTime();
-    Serving.Load heavy = load(20);
+    Serving.Load heavy = load(16);
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> desired() == 3 && settled(3));
-    System.out.printf("[e2e] autoscaling: load 20/s -> 3 groups (max) serving after %.1f s: %s%n", (System.nanoTime() - t0) / 1e9,
+    System.out.printf("[e2e] autoscaling: load 16/s -> 3 groups (max) serving after %.1f s: %s%n", (System.nanoTime() - t0) / 1e9,
         autoscaling().reason);
-    await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(6)).until(() -> true);
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     assertThat(desired()).as("never above maxReplicas").isEqualTo(3);
     assertThat(pods()).hasSize(6);
     Serving.Summary high = heavy.stop();
@@ -143,5 +146,80 @@ class AutoscalingIT extends UnderLoad {
     System.out.printf("[e2e] autoscaling: a worker killed under a load 1 group serves: recreated; desired %d; %s%n", desired(), s);
     assertThat(desired()).as("the recreated group was capacity on the way, not a reason for a third").isEqualTo(2);
     assertThat(dsd().getStatus().groups.stream().filter(g -> g.index == 1).findFirst().orElseThrow().restarts).isEqualTo(1);
+  }
+
+  /**
+   * The same signal from a real Prometheus server (Debian's package) scraping every engine pod: the operator asks it per
+   * pod and adds the pods up by group. Debian builds Prometheus without Kubernetes service discovery, so the targets come
+   * from a file that this test keeps up to date from the pods, as a discovery sidecar would.
+   */
+  @Test
+  void theMetricsCanComeFromAPrometheusServer() throws Exception {
+    Path prometheus = Path.of("/usr/bin/prometheus");
+    assumeTrue(Files.isExecutable(prometheus), "Prometheus is not installed (apt-get install prometheus; .ci/run does)");
+    Path dir = Files.createTempDirectory("prometheus");
+    int port;
+    try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    Path targets = dir.resolve("targets.json");
+    Files.writeString(targets, "[]");
+    Files.writeString(dir.resolve("prometheus.yml"), String.join("\n",
+        "global: {scrape_interval: 1s, evaluation_interval: 1s}",
+        "scrape_configs:",
+        "- job_name: engines",
+        "  file_sd_configs: [{files: ['" + targets + "'], refresh_interval: 1s}]", ""));
+    Process server = new ProcessBuilder(prometheus.toString(), "--config.file=" + dir.resolve("prometheus.yml"),
+        "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port)
+        .redirectErrorStream(true).redirectOutput(dir.resolve("prometheus.log").toFile()).start();
+    java.util.concurrent.atomic.AtomicBoolean discovering = new java.util.concurrent.atomic.AtomicBoolean(true);
+    Thread discovery = new Thread(() -> {
+      while (discovering.get()) {
+        try {
+          StringBuilder json = new StringBuilder("[");
+          for (Pod p : pods()) {
+            Integer http = p.getSpec().getContainers().get(0).getPorts().stream().filter(cp -> "http".equals(cp.getName()))
+                .map(cp -> cp.getContainerPort()).findFirst().orElse(null);
+            if (p.getStatus() == null || p.getStatus().getPodIP() == null || http == null) {
+              continue;
+            }
+            json.append(json.length() > 1 ? "," : "").append("{\"targets\":[\"").append(p.getStatus().getPodIP()).append(':')
+                .append(http).append("\"],\"labels\":{\"pod\":\"").append(p.getMetadata().getName())
+                .append("\",\"namespace\":\"").append(ns).append("\"}}");
+          }
+          Path tmp = dir.resolve("targets.tmp");
+          Files.writeString(tmp, json.append("]").toString());
+          Files.move(tmp, targets, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          return;
+        } catch (Exception e) {
+          // the next round tries again
+        }
+      }
+    });
+    discovery.start();
+    try {
+      String url = "http://127.0.0.1:" + port;
+      applyAutoscaled("{minReplicas: 1, maxReplicas: 2, source: {prometheus: {url: '" + url + "'}},"
+          + " targets: [{metric: WaitingRequests, value: '4', query: 'sum by (pod) (sglang:num_queue_reqs{namespace=\"" + ns
+          + "\"})'}]}");
+      await().atMost(WAIT).until(() -> settled(1));
+      Serving.Load heavy = load(16);
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(() -> {
+        assertThat(server.isAlive()).as("Prometheus runs (see %s)", dir.resolve("prometheus.log")).isTrue();
+        return desired() == 2;
+      });
+      AutoscalingStatus a = autoscaling();
+      System.out.printf("[e2e] autoscaling from Prometheus: %s%n", a.reason);
+      heavy.stop();
+      assertThat(a.metricsSource).isEqualTo(url);
+      assertThat(a.reason).contains("WaitingRequests", "scaled up from 1 to 2");
+    } finally {
+      discovering.set(false);
+      discovery.interrupt();
+      server.destroy();
+      server.waitFor(20, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 }
