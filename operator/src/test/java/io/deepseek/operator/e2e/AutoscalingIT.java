@@ -75,6 +75,13 @@ class AutoscalingIT extends UnderLoad {
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
     assertThat(desired()).as("never above maxReplicas").isEqualTo(3);
     assertThat(pods()).hasSize(6);
+    // The same group-true figures on the operator's /q/metrics, labelled by namespace, deployment and group only.
+    String exported = await().atMost(Duration.ofSeconds(20)).until(cluster::operatorMetrics, m -> m.lines()
+        .filter(l -> l.startsWith("deepseek_operator_group_waiting_requests{") && l.contains(ns)).count() == 3);
+    assertThat(exported).contains("deepseek_operator_autoscaling_desired_groups{deployment=\"deepseek-r1\",namespace=\"" + ns
+        + "\"} 3.0");
+    assertThat(exported.lines().filter(l -> l.startsWith("deepseek_operator_group_waiting_requests{") && l.contains(ns)))
+        .hasSize(3).allMatch(l -> l.matches("deepseek_operator_group_waiting_requests\\{deployment=\"deepseek-r1\",group=\"[0-2]\",namespace=\"" + ns + "\"\\} .*"));
     Serving.Summary high = heavy.stop();
     System.out.printf("[e2e] autoscaling: the heavy load: %s%n", high);
 
