@@ -49,6 +49,9 @@ func newNetwork(o options) (*network, error) {
 			return nil, fmt.Errorf("%q: %v", c.s, err)
 		}
 	}
+	// A fresh agent owns nothing yet: what an earlier agent of this cluster left (killed before it could clean up) goes.
+	removeNamespaces(o.prefix)
+	ip("link", "del", n.bridge)
 	if err := n.checkRanges(); err != nil {
 		return nil, err
 	}

@@ -24,21 +24,7 @@ import (
 func (c *container) probe(inst *instance) {
 	p := c.w.current()
 	if sp := c.spec.StartupProbe; sp != nil {
-		failures := 0
-		ok := c.every(inst, sp, 0, func(success bool, out string) bool {
-			if success {
-				return false
-			}
-			failures++
-			c.w.a.eventf(p, true, "Unhealthy", "Startup probe failed: %s", out)
-			if failures >= int(threshold(sp.FailureThreshold, 3)) {
-				c.w.a.eventf(p, false, "Killing", "Container %s failed startup probe, will be restarted", c.spec.Name)
-				inst.killedFor = "startup probe"
-				go c.kill(inst, time.Now().Add(c.killGrace(sp)))
-				return false
-			}
-			return true
-		})
+		ok := c.every(inst, sp, 0, c.restartAfter(inst, sp, "startup", true))
 		if !ok || inst.killedFor != "" {
 			return
 		}
@@ -72,22 +58,29 @@ func (c *container) probe(inst *instance) {
 		}()
 	}
 	if lp := c.spec.LivenessProbe; lp != nil {
-		failures := 0
-		c.every(inst, lp, period(lp), func(success bool, out string) bool {
-			if success {
-				failures = 0
-				return true
-			}
-			failures++
-			c.w.a.eventf(p, true, "Unhealthy", "Liveness probe failed: %s", out)
-			if failures >= int(threshold(lp.FailureThreshold, 3)) {
-				c.w.a.eventf(p, false, "Killing", "Container %s failed liveness probe, will be restarted", c.spec.Name)
-				inst.killedFor = "liveness probe"
-				go c.kill(inst, time.Now().Add(c.killGrace(lp)))
-				return false
-			}
-			return true
-		})
+		c.every(inst, lp, period(lp), c.restartAfter(inst, lp, "liveness", false))
+	}
+}
+
+// restartAfter judges the results of a startup or liveness probe: failureThreshold failures in a row kill the
+// instance (its container restarts). A startup probe stops at its first success; a liveness probe goes on.
+func (c *container) restartAfter(inst *instance, pr *v1.Probe, kind string, stopOnSuccess bool) func(bool, string) bool {
+	p := c.w.current()
+	failures := 0
+	return func(success bool, out string) bool {
+		if success {
+			failures = 0
+			return !stopOnSuccess
+		}
+		failures++
+		c.w.a.eventf(p, true, "Unhealthy", "%s probe failed: %s", strings.ToUpper(kind[:1])+kind[1:], out)
+		if failures >= int(threshold(pr.FailureThreshold, 3)) {
+			c.w.a.eventf(p, false, "Killing", "Container %s failed %s probe, will be restarted", c.spec.Name, kind)
+			inst.killedFor = kind + " probe"
+			go c.kill(inst, time.Now().Add(c.killGrace(pr)))
+			return false
+		}
+		return true
 	}
 }
 

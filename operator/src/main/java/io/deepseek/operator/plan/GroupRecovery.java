@@ -115,7 +115,9 @@ public final class GroupRecovery {
     String lostMember = null;
     if (members != null) {
       Map<String, String> expected = parseMembers(members);
-      Set<String> present = workers.stream().map(w -> w.getMetadata().getUid()).collect(Collectors.toSet());
+      // A member being deleted is gone already: its rank stops within its grace period, and the others follow it.
+      Set<String> present = workers.stream().filter(w -> !Pods.terminating(w)).map(w -> w.getMetadata().getUid())
+          .collect(Collectors.toSet());
       for (Map.Entry<String, String> member : expected.entrySet()) {
         if (lostMember == null && !present.contains(member.getKey())) {
           lostMember = "worker pod " + member.getValue() + " is gone (deleted, evicted or its node lost)";

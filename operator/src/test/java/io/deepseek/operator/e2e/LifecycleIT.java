@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -209,14 +207,15 @@ class LifecycleIT extends InNamespace {
 
   @Test
   void aRecoveryBackingOffWhenTheOperatorDiesCompletesOnceAfterTheRestart() throws IOException {
-    apply("  failure: {maxRestarts: 5, backoff: 8s}\n", 1);
+    // The back-off counts from the previous recreation, and a group takes some 10 s to be ready again: 30 s leave a wait.
+    apply("  failure: {maxRestarts: 5, backoff: 30s}\n", 1);
     await().atMost(WAIT).until(() -> settled(1));
     String first = pod(NAME + "-0").getMetadata().getUid();
     crash(NAME + "-0-1");
     await().atMost(WAIT).until(() -> replaced(NAME + "-0", first) && settled(1));
     String second = pod(NAME + "-0").getMetadata().getUid();
     crash(NAME + "-0-1");
-    // The second recreation waits 8 s; the operator dies while it waits.
+    // The second recreation waits; the operator dies while it waits.
     await().atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> condition("Degraded") != null
         && "GroupRestarting".equals(condition("Degraded").getReason()));
     assertThat(pod(NAME + "-0").getMetadata().getUid()).as("still backing off").isEqualTo(second);
@@ -230,32 +229,21 @@ class LifecycleIT extends InNamespace {
     assertThat(condition("Degraded").getStatus()).isEqualTo("False");
   }
 
-  /** Polls the pods while a rollout runs; returns the fewest ready groups seen. */
+  /** Runs a change while counting the ready groups; returns the fewest seen once every group runs the new revision. */
   int rollAndWatch(Runnable change, int groups) {
-    AtomicInteger min = new AtomicInteger(Integer.MAX_VALUE);
-    AtomicBoolean stop = new AtomicBoolean();
-    Thread watcher = new Thread(() -> {
-      while (!stop.get()) {
-        min.accumulateAndGet((int) readyGroups(pods()), Math::min);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    watcher.start();
-    long t0 = System.nanoTime();
-    change.run();
-    long generation = dsd().getMetadata().getGeneration();
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-      DeepSeekDeployment d = dsd();
-      return d.getStatus().observedGeneration >= generation && settled(groups)
-          && pods().stream().allMatch(p -> d.getStatus().updateRevision.equals(p.getMetadata().getLabels().get(Labels.REVISION)));
-    });
-    stop.set(true);
-    System.out.printf("[e2e] rolled %d groups in %.2f s; fewest ready groups: %d%n", groups, (System.nanoTime() - t0) / 1e9, min.get());
-    return min.get();
+    try (ReadyGroupsWatch watch = new ReadyGroupsWatch(this::pods)) {
+      long t0 = System.nanoTime();
+      change.run();
+      long generation = dsd().getMetadata().getGeneration();
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+        DeepSeekDeployment d = dsd();
+        return d.getStatus().observedGeneration >= generation && settled(groups)
+            && pods().stream().allMatch(p -> d.getStatus().updateRevision.equals(p.getMetadata().getLabels().get(Labels.REVISION)));
+      });
+      System.out.printf("[e2e] rolled %d groups in %.2f s; fewest ready groups: %d%n", groups, (System.nanoTime() - t0) / 1e9,
+          watch.fewest());
+      return watch.fewest();
+    }
   }
 
   void newImage() {

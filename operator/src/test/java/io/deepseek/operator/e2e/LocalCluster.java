@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The end-to-end environment, once per test JVM: a local cluster of its own (hack/cluster-up.sh with a separate state
- * directory and DSO_PORT_OFFSET=100, so it never meets a cluster started by hack/run-local.sh), the committed CRD, and the
+ * directory and DSO_PORT_OFFSET=100, so it never meets a cluster started by hack/run-local.sh; 8 GPU nodes), the committed CRD, and the
  * packaged operator started as users start it ({@code java -jar quarkus-run.jar} with a KUBECONFIG). Everything is
  * stopped when the JVM ends.
  */
@@ -33,7 +33,9 @@ public final class LocalCluster implements BeforeAllCallback {
   private static LocalCluster instance;
 
   final Path root = ProjectPaths.root();
-  final Map<String, String> clusterEnv = Map.of("DSO_CLUSTER_DIR", cacheDir().resolve("cluster-it").toString(), "DSO_PORT_OFFSET", "100");
+  /** Its own state and ports, and 6 H100 nodes (2 more than hack/run-local.sh's) so that every example fits at once. */
+  final Map<String, String> clusterEnv = Map.of("DSO_CLUSTER_DIR", cacheDir().resolve("cluster-it").toString(), "DSO_PORT_OFFSET", "100",
+      "DSO_H100_NODES", "6");
   Path kubeconfig;
   Path kubectl;
   KubernetesClient client;
@@ -164,9 +166,14 @@ public final class LocalCluster implements BeforeAllCallback {
   }
 
   String operatorMetrics() {
+    return get(URI.create("http://127.0.0.1:" + operatorPort + "/q/metrics"));
+  }
+
+  /** The body of a GET (loopback, or an address inside the simulated cluster's namespaces). */
+  static String get(URI uri) {
     try {
-      return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operatorPort + "/q/metrics")).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
+      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+          .send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -17,15 +17,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every example, applied as it is with kubectl (after the Secrets its comments ask for): pods scheduled on simulated GPU
  * or NPU nodes of the right product, Ready, and (where the node agent runs the pods) answering a chat completion through
- * the client Service, with the API key where the example has one and 401 without it.
+ * the client Service, with the API key where the example has one and 401 without it. The examples run at once, each in a
+ * namespace of its own (the test cluster has the nodes for all of them).
  */
 @ExtendWith(LocalCluster.class)
+@Execution(ExecutionMode.CONCURRENT)
 class ScenariosIT {
   static final Duration WAIT = Duration.ofMinutes(2);
   static final String API_KEY = "sk-e2e-0123";

@@ -68,16 +68,7 @@ final class Serving {
 
   /** A pod's /metrics, read from this machine (the pod's address is on the cluster bridge). */
   String metrics(Pod pod, int port) {
-    try {
-      return HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build().send(HttpRequest.newBuilder(
-          URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
-          HttpResponse.BodyHandlers.ofString()).body();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return LocalCluster.get(URI.create("http://" + pod.getStatus().getPodIP() + ":" + port + "/metrics"));
   }
 
   /** A steady load (hack/standin/loadgen) from the client namespace until {@link Load#stop()}. */

@@ -15,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -119,26 +117,18 @@ abstract class UnderLoad extends InNamespace {
   Outcome rollUnderLoad(int groups, String image, double rate) {
     String before = dsd().getStatus().currentRevision;
     Serving.Load load = steadyLoad(rate);
-    AtomicInteger fewest = new AtomicInteger(Integer.MAX_VALUE);
-    AtomicBoolean watching = new AtomicBoolean(true);
-    Thread watcher = new Thread(() -> {
-      while (watching.get()) {
-        fewest.accumulateAndGet((int) LifecycleIT.readyGroups(pods()), Math::min);
-        try {
-          Thread.sleep(20);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    });
-    watcher.start();
-    long changed = System.currentTimeMillis();
-    cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p",
-        "{\"spec\":{\"engine\":{\"image\":\"" + image + "\"}}}");
-    String target = await().atMost(WAIT).until(() -> dsd().getStatus().updateRevision, r -> r != null && !r.equals(before));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> rolledTo(target, groups));
-    long done = System.currentTimeMillis();
-    watching.set(false);
+    long changed;
+    long done;
+    int fewest;
+    try (ReadyGroupsWatch watch = new ReadyGroupsWatch(this::pods)) {
+      changed = System.currentTimeMillis();
+      cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p",
+          "{\"spec\":{\"engine\":{\"image\":\"" + image + "\"}}}");
+      String target = await().atMost(WAIT).until(() -> dsd().getStatus().updateRevision, r -> r != null && !r.equals(before));
+      await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> rolledTo(target, groups));
+      done = System.currentTimeMillis();
+      fewest = watch.fewest();
+    }
     Serving.Summary s = null;
     if (load != null) {
       await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3)).until(() -> true);
@@ -146,8 +136,8 @@ abstract class UnderLoad extends InNamespace {
     }
     System.out.printf("[e2e] rolling upgrade of %d groups (%s): %.1f s, fewest ready groups %d%s%n", groups,
         dsd().getSpec().rollout.maxSurge > 0 ? "maxSurge " + dsd().getSpec().rollout.maxSurge : "maxUnavailable "
-            + dsd().getSpec().rollout.maxUnavailable, (done - changed) / 1e3, fewest.get(), s == null ? "" : "; under load: " + s);
-    return new Outcome(s, changed, done, fewest.get());
+            + dsd().getSpec().rollout.maxUnavailable, (done - changed) / 1e3, fewest, s == null ? "" : "; under load: " + s);
+    return new Outcome(s, changed, done, fewest);
   }
 
   /** Kills the worker of a group under load; the outcome's time is from the kill until the group serves again. */

@@ -83,6 +83,11 @@ class GroupRecoveryTest {
     // A worker that is gone leaves no termination to compare: it is the cause of the leader's restart.
     assertThat(GroupRecovery.failure(model(null), leader, List.of(), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
         .startsWith("worker pod deepseek-r1-0-1 on node gpu-1 is gone").contains("; then container engine of pod deepseek-r1-0 ");
+    // So is a worker being deleted: the leader may restart before the pod has left the API server.
+    Pod deleting = pod("deepseek-r1-0-1", "w1", 0, "Running");
+    deleting.getMetadata().setDeletionTimestamp(NOW.minusSeconds(3).toString());
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(deleting), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+        .startsWith("worker pod deepseek-r1-0-1 on node gpu-1 is gone").contains("; then container engine of pod deepseek-r1-0 ");
   }
 
   @Test
