@@ -27,7 +27,8 @@ import java.util.Map;
  * <ul>
  *   <li>{@code dsctl validate -f FILE}: every problem the API server (the CRD's schema and CEL rules, applied here from
  *       the CRD itself) and the operator would find, each naming its field; or OK;
- *   <li>{@code dsctl render -f FILE [-n NAMESPACE]}: the objects the operator would create, as multi-document YAML.
+ *   <li>{@code dsctl render -f FILE [-n NAMESPACE]}: the objects the operator would create, as multi-document YAML;
+ *   <li>{@code dsctl models [--sources]}: the model catalog, with the hardware each format of each model needs.
  * </ul>
  * Exit codes: 0 valid, 1 invalid (the file or a deployment in it), 2 usage or internal error.
  */
@@ -40,6 +41,7 @@ public final class Dsctl {
   static final String USAGE_TEXT = """
       usage: dsctl validate -f FILE [--profiles FILE] [--allowed-host-paths /data,/mnt,/models] [--max-groups 128]
              dsctl render   -f FILE [--profiles FILE] [-n NAMESPACE] [--allowed-host-paths ...] [--max-groups ...]
+             dsctl models   [--sources]   the known DeepSeek models, their formats and the hardware each needs
       FILE holds one or more DeepSeekDeployments (YAML, '---' separated; '-' reads standard input), and may hold the
       DeepSeekProfiles they name; --profiles reads more of those (e.g. the platform team's, kubectl get dsprofile -o yaml).
       Exit codes: 0 valid, 1 invalid, 2 usage or internal error.
@@ -70,6 +72,14 @@ public final class Dsctl {
   }
 
   private int command(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("models")) {
+      if (args.length > 2 || (args.length == 2 && !args[1].equals("--sources"))) {
+        err.println(USAGE_TEXT);
+        return USAGE;
+      }
+      out.println(ModelsTable.render(io.deepseek.operator.model.ModelCatalog.get(), args.length == 2));
+      return VALID;
+    }
     if (args.length == 0 || !List.of("validate", "render").contains(args[0])) {
       err.println(USAGE_TEXT);
       return USAGE;

@@ -3,6 +3,7 @@ package io.deepseek.operator.engine;
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.SpeculativeSpec;
 import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.EngineVersion;
 import io.deepseek.operator.model.EnvVars;
 import io.deepseek.operator.model.PodEnv;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -84,13 +85,18 @@ public final class SGLangCommand implements EngineCommand {
     add(a, "--model-path", m.modelMountPath());
     add(a, "--served-model-name", m.servedName());
     add(a, "--tp-size", m.tensor());
-    if (m.data() > 1) {
+    boolean dpAttention = Boolean.TRUE.equals(e.dataParallelAttention);
+    boolean attnDpSize = dpAttention && attnDpSize(m.flagsVersion());
+    if (m.data() > 1 && !attnDpSize) {
       add(a, "--dp-size", m.data());
     }
     if (m.pipeline() > 1) {
       add(a, "--pp-size", m.pipeline());
     }
-    if (Boolean.TRUE.equals(e.dataParallelAttention)) {
+    if (attnDpSize) {
+      // 0.5.23 deprecates --dp-size N --enable-dp-attention for --attn-dp-size N (and refuses both widths together).
+      add(a, "--attn-dp-size", m.data());
+    } else if (dpAttention) {
       a.add("--enable-dp-attention");
     }
     if (Boolean.TRUE.equals(e.expertParallel)) {
@@ -195,7 +201,8 @@ public final class SGLangCommand implements EngineCommand {
     owned.put("--host", null);
     owned.put("--port", "spec.engine.port");
     owned.put("--enable-metrics", null);
-    ownedIf(owned, e.dataParallelAttention != null, "spec.engine.dataParallelAttention", "--enable-dp-attention");
+    ownedIf(owned, e.dataParallelAttention != null, "spec.engine.dataParallelAttention", "--enable-dp-attention",
+        "--attn-dp-size", "--attention-data-parallel-size");
     ownedIf(owned, e.expertParallel != null, "spec.engine.expertParallel", "--ep-size", "--expert-parallel-size", "--ep");
     ownedIf(owned, e.trustRemoteCode != null, "spec.engine.trustRemoteCode", "--trust-remote-code");
     ownedIf(owned, e.memoryFraction != null, "spec.engine.memoryFraction", "--mem-fraction-static");
@@ -212,6 +219,13 @@ public final class SGLangCommand implements EngineCommand {
     owned.put("--api-key", "spec.engine.apiKeySecretRef");
     ownedIf(owned, apiKeyFromFile(m), "spec.engine.apiKeySecretRef", "--config");
     return owned;
+  }
+
+  /** The first release that spells data-parallel attention --attn-dp-size (sgl-project/sglang PR #41818). */
+  public static final EngineVersion ATTN_DP_SIZE = new EngineVersion(0, 5, 23);
+
+  static boolean attnDpSize(EngineVersion v) {
+    return v != null && v.atLeast(ATTN_DP_SIZE);
   }
 
   static void ownedIf(Map<String, String> owned, boolean set, String field, String... flags) {

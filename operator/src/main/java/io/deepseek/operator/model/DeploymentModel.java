@@ -10,6 +10,7 @@ import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.EngineType;
 import io.deepseek.operator.api.v1alpha1.FailureSpec;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
+import io.deepseek.operator.api.v1alpha1.ModelSpec;
 import io.deepseek.operator.api.v1alpha1.NetworkSpec;
 import io.deepseek.operator.api.v1alpha1.ParallelismSpec;
 import io.deepseek.operator.api.v1alpha1.PodTemplateOverrides;
@@ -166,6 +167,56 @@ public final class DeploymentModel {
 
   public String modelName() {
     return spec.model == null ? null : spec.model.name;
+  }
+
+  /** What the model name says in the catalog. */
+  public ModelCatalog.Identified identified() {
+    return ModelCatalog.get().identify(modelName());
+  }
+
+  /** The numeric format of the weights, and what says so; null when nothing does (an unknown model). */
+  public record Precision(ModelSpec.Precision value, String from) {}
+
+  public Precision precision() {
+    if (spec.model != null && spec.model.precision != null) {
+      return new Precision(spec.model.precision, "spec.model.precision");
+    }
+    ModelCatalog.Identified id = identified();
+    if (id.precisionInName() != null) {
+      return new Precision(id.precisionInName(), "the model name");
+    }
+    if (id.entry().isPresent() && !id.otherFormat()) {
+      return new Precision(id.entry().get().family().defaultPrecision(),
+          "the published format of " + id.entry().get().name());
+    }
+    return null;
+  }
+
+  /** The engine release: the image tag's, else spec.engine.version; null when neither names one. */
+  public EngineVersion engineVersion() {
+    EngineVersion tag = EngineVersion.ofImage(engine().image);
+    return tag != null ? tag : EngineVersion.parse(engine().version);
+  }
+
+  /** Where {@link #engineVersion()} comes from: "image tag", "spec.engine.version", or null. */
+  public String engineVersionFrom() {
+    if (EngineVersion.ofImage(engine().image) != null) {
+      return "image tag";
+    }
+    return EngineVersion.parse(engine().version) != null ? "spec.engine.version" : null;
+  }
+
+  /**
+   * Whether flags are written in the spelling of the engine release ({@link RenderVersion#VERSIONED_FLAGS} on); before,
+   * in the spelling of the pinned releases, which newer ones still accept.
+   */
+  public boolean versionedFlags() {
+    return render >= RenderVersion.VERSIONED_FLAGS;
+  }
+
+  /** The engine release when flags follow it, else null (the pinned spelling). */
+  public EngineVersion flagsVersion() {
+    return versionedFlags() ? engineVersion() : null;
   }
 
   public String servedName() {

@@ -20,8 +20,13 @@ public final class RenderVersion {
    * SGLang's /health answers without a generation through the queue, so that load never fails a probe.
    */
   public static final int DRAINING = 3;
+  /**
+   * Flags in the spelling of the engine release the image runs (its tag, or spec.engine.version): SGLang 0.5.23 and later
+   * get --attn-dp-size instead of the deprecated --dp-size with --enable-dp-attention. The pinned releases render as before.
+   */
+  public static final int VERSIONED_FLAGS = 4;
   /** What a new revision gets. */
-  public static final int CURRENT = DRAINING;
+  public static final int CURRENT = VERSIONED_FLAGS;
 
   private RenderVersion() {}
 

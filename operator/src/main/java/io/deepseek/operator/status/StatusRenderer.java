@@ -28,6 +28,22 @@ import java.util.TreeSet;
 public final class StatusRenderer {
   private StatusRenderer() {}
 
+  /** What the operator reads the model and the engine as; null when it reads nothing (an unknown model, no version). */
+  static DeepSeekDeploymentStatus.ModelStatus model(DeploymentModel m) {
+    DeepSeekDeploymentStatus.ModelStatus ms = new DeepSeekDeploymentStatus.ModelStatus();
+    ms.known = m.identified().entry().map(e -> e.name()).orElse(null);
+    DeploymentModel.Precision p = m.precision();
+    if (p != null) {
+      ms.precision = p.value().name();
+      ms.precisionFrom = p.from();
+    }
+    if (m.engineVersion() != null) {
+      ms.engineVersion = m.engineVersion().toString();
+      ms.engineVersionFrom = m.engineVersionFrom();
+    }
+    return ms.known == null && ms.precision == null && ms.engineVersion == null ? null : ms;
+  }
+
   /**
    * @param previous the status as recorded before this reconcile wrote anything but the counters (its conditions keep their
    *     lastTransitionTime; a group whose leader pod is being replaced keeps its entry)
@@ -45,6 +61,7 @@ public final class StatusRenderer {
     s.accelerator = m.acceleratorSummary();
     s.engine = m.engineType().name();
     s.nodesPerGroup = m.nodes();
+    s.model = model(m);
     String revision = plan.revision();
     s.updateRevision = revision;
     s.autoscaling = autoscaling(plan.autoscaling(), previous == null ? null : previous.autoscaling, now);

@@ -80,6 +80,9 @@ public final class SpecValidator {
     }
     shutdown(m, p);
     if (p.isEmpty()) {
+      p.addAll(EngineSupport.check(m));
+    }
+    if (p.isEmpty()) {
       p.addAll(Sizing.check(m));
     }
     return p;

@@ -148,4 +148,21 @@ class DsctlTest {
       }
     }
   }
+
+  @Test
+  void modelsSaysWhatHardwareEachFormatNeeds() {
+    Result r = run("models");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("DeepSeek-R1: released 2025-01-20; DeepseekV3ForCausalLM",
+        "DeepSeek-V3.2: released 2025-12-01", "DeepSeek-R1-Distill-Qwen-32B:");
+    String r1 = r.out().substring(r.out().indexOf("DeepSeek-R1: "), r.out().indexOf("DeepSeek-V3-0324: "));
+    assertThat(r1).contains("FP8     690 GB  (published) 8 x B200-180GB; 8 x H200-141GB; 2 nodes of 8 x H20-96GB;"
+        + " 2 nodes of 8 x H100-80GB", "BF16   1340 GB  2 nodes of 8 x B200-180GB; 2 nodes of 8 x H200-141GB;",
+        "4 nodes of 8 x A100-80GB", "W8A8    647 GB  16 x Ascend910C-64GB; 2 nodes of 8 x Ascend910B-64GB",
+        "W4A8    376 GB  8 x Ascend910B-64GB");
+    assertThat(r.out()).as("a distill needs a device or two, not a node")
+        .contains("DeepSeek-R1-Distill-Qwen-32B: Qwen2ForCausalLM (dense, from Qwen2.5-32B); MTP no\n  BF16     66 GB  (published) 1 x B200-180GB; 1 x H200-141GB; 1 x H20-96GB; 2 x H100-80GB");
+    assertThat(run("models", "--sources").out()).contains("source: SGLang benchmark/deepseek_v3/README.md");
+    assertThat(run("models", "--bogus").code()).isEqualTo(2);
+  }
 }

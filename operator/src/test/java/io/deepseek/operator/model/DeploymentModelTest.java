@@ -36,6 +36,7 @@ class DeploymentModelTest {
     d.getSpec().rollout.partition = 1;
     d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
     d.getSpec().failure.maxRestarts = 2;
+    d.getSpec().model.precision = io.deepseek.operator.api.v1alpha1.ModelSpec.Precision.FP8;
     assertThat(Revision.of(d)).isEqualTo(before);
     d.getSpec().model.revision = "2026-11-22";
     assertThat(Revision.of(d)).as("new weights behind the same path").isNotEqualTo(before);

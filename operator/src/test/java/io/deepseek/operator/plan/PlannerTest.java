@@ -325,7 +325,8 @@ class PlannerTest {
     assertThat(rolled.getSpec().getTemplate().getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
     assertThat(rolled.getSpec().getTemplate().getSpec().getTerminationGracePeriodSeconds()).isEqualTo(605L);
     assertThat(next.applies().stream().map(Plan.Apply::desired).filter(o -> o instanceof ControllerRevision))
-        .singleElement().satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry(Labels.RENDER_VERSION, "3"));
+        .singleElement().satisfies(r -> assertThat(r.getMetadata().getLabels()).containsEntry(Labels.RENDER_VERSION,
+            String.valueOf(io.deepseek.operator.model.RenderVersion.CURRENT)));
   }
 
   /** The upgrade that brought draining leaves hardened revisions as they run: no preStop hook appears on running pods. */
@@ -340,6 +341,31 @@ class PlannerTest {
     Plan p = plan();
     assertThat(applied(p)).as("no write to the running leaders: their pods stay").doesNotContain("StatefulSet/deepseek-r1");
     assertThat(leaders.getSpec().getTemplate().getSpec().getContainers().get(0).getLifecycle()).isNull();
+  }
+
+  /**
+   * The upgrade that writes flags in the engine release's spelling leaves running revisions as they are: SGLang 0.5.23
+   * groups started with --dp-size and --enable-dp-attention keep them; the next revision says --attn-dp-size.
+   */
+  @Test
+  void anOperatorUpgradeNeverRespellsTheFlagsOfARunningRevision() {
+    d.getSpec().engine.image = "lmsysorg/sglang:v0.5.23";
+    d.getSpec().engine.dataParallelAttention = true;
+    d.getSpec().parallelism.data = 2;
+    String running = io.deepseek.operator.model.Revision.of(d);
+    DeploymentModel draining = DeploymentModel.of(d).renderedAs(io.deepseek.operator.model.RenderVersion.DRAINING);
+    StatefulSet leaders = io.deepseek.operator.desired.LeaderStatefulSets.build(draining, running, 1, 0);
+    Writes.apply(leaders, null);
+    sets.add(leaders);
+    revisions.add(RevisionHistory.of(d, running, io.deepseek.operator.model.RenderVersion.DRAINING));
+    pods.add(leader(0, "l0", running, "192.0.2.1"));
+    assertThat(applied(plan())).as("no write to the running leaders: their pods stay").doesNotContain("StatefulSet/deepseek-r1");
+    assertThat(String.join(" ", leaders.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs()))
+        .contains("--enable-dp-attention", "--dp-size 2").doesNotContain("--attn-dp-size");
+
+    d.getSpec().engine.memoryFraction = 0.85;
+    List<String> args = statefulSet(plan(), "deepseek-r1").getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    assertThat(String.join(" ", args)).contains("--attn-dp-size 2").doesNotContain("--enable-dp-attention", "--dp-size");
   }
 
   @Test

@@ -109,6 +109,19 @@ class StatusRendererTest {
   }
 
   @Test
+  void theModelAndTheEngineReleaseAreReadAsSaidWithWhere() {
+    DeepSeekDeploymentStatus s = build(List.of(), List.of(), null, T0);
+    assertThat(s.model.known).isEqualTo("DeepSeek-R1");
+    assertThat(s.model.precision).isEqualTo("FP8");
+    assertThat(s.model.precisionFrom).isEqualTo("the published format of DeepSeek-R1");
+    assertThat(s.model.engineVersion).isEqualTo("0.5.18");
+    assertThat(s.model.engineVersionFrom).isEqualTo("image tag");
+    d.getSpec().engine.image = "lmsysorg/sglang:latest";
+    d.getSpec().model.name = "Qwen/Qwen3-235B";
+    assertThat(build(List.of(), List.of(), null, T0).model).as("nothing known, nothing said").isNull();
+  }
+
+  @Test
   void anInvalidSpecIsReportedAndSaysNothingChanged() {
     DeepSeekDeploymentStatus s = render(List.of(), List.of(), List.of("spec.x: bad"), null, T0);
     assertThat(Conditions.find(s.conditions, "Ready").getReason()).isEqualTo("InvalidSpec");

@@ -48,6 +48,30 @@ public class DeepSeekDeploymentStatus {
   @JsonPropertyDescription("Pods per group, with spec.profile applied.")
   public Integer nodesPerGroup;
 
+  @JsonPropertyDescription("What the operator reads the model and the engine as: the known model, the format of its"
+      + " weights and the engine release, each with where it comes from.")
+  public ModelStatus model;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class ModelStatus {
+    @JsonPropertyDescription("The model in the operator's catalog (dsctl models), or unset when it is not a known one.")
+    public String known;
+
+    @JsonPropertyDescription("Numeric format of the weights: FP8, BF16, W8A8 or W4A8.")
+    public String precision;
+
+    @JsonPropertyDescription("Where the precision comes from: spec.model.precision, the model name, or the model's"
+        + " published format.")
+    public String precisionFrom;
+
+    @JsonPropertyDescription("The engine release, e.g. 0.5.18.")
+    public String engineVersion;
+
+    @JsonPropertyDescription("Where the release comes from: the image tag or spec.engine.version; unset when neither names"
+        + " one (flags are then written in the pinned releases' spelling).")
+    public String engineVersionFrom;
+  }
+
   @JsonPropertyDescription("Ready, Progressing and Degraded, each with the generation it describes.")
   public List<Condition> conditions = new ArrayList<>();
 

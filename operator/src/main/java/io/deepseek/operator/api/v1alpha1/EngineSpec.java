@@ -36,6 +36,13 @@ public class EngineSpec {
   @Size(max = 512)
   public String image;
 
+  @Pattern("^v?[0-9]{1,4}\\.[0-9]{1,4}(\\.[0-9]{1,4})?([.+_-]?[A-Za-z0-9.+_-]*)?$")
+  @JsonPropertyDescription("Engine release the image runs, e.g. 0.5.23, when its tag does not say (a digest, latest,"
+      + " nightly). Flags are written in that release's spelling and typed fields it cannot do are refused. When the tag"
+      + " names a release, this must agree with it.")
+  @Size(max = 64)
+  public String version;
+
   @Min(1)
   @Max(65535)
   @JsonPropertyDescription("HTTP port of the engine in each pod. Default: the engine's (SGLang 30000, vLLM 8000).")
