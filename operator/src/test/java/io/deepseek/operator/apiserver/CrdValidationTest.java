@@ -89,6 +89,22 @@ class CrdValidationTest {
   }
 
   @Test
+  void precisionAndEngineVersionAreChecked() {
+    assertRejected(s4("version", d -> d.getSpec().engine.version = "newest"), "spec.engine.version");
+    DeepSeekDeployment d = s4("precision", x -> x.getSpec().model.precision = io.deepseek.operator.api.v1alpha1.ModelSpec.Precision.BF16);
+    String json = client.getKubernetesSerialization().asJson(d).replace("\"BF16\"", "\"INT4\"");
+    GenericKubernetesResource raw = client.getKubernetesSerialization().unmarshal(json, GenericKubernetesResource.class);
+    assertThatThrownBy(() -> client.resource(raw).create())
+        .hasMessageContaining("Unsupported value: \"INT4\"").hasMessageContaining("\"W8A8\"");
+    DeepSeekDeployment ok = client.resource(s4("versioned", x -> {
+      x.getSpec().engine.image = "lmsysorg/sglang:latest";
+      x.getSpec().engine.version = "0.5.23";
+      x.getSpec().model.precision = io.deepseek.operator.api.v1alpha1.ModelSpec.Precision.FP8;
+    })).create();
+    assertThat(ok.getSpec().engine.version).isEqualTo("0.5.23");
+  }
+
+  @Test
   void unknownEnumValuesAreListed() {
     DeepSeekDeployment d = s4("product", x -> {});
     String json = client.getKubernetesSerialization().asJson(d).replace("\"H100-80GB\"", "\"H100\"");

@@ -91,6 +91,8 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     assertThat(ready.getStatus().endpoint).isEqualTo("http://deepseek-r1." + ns + ".svc:8000/v1");
     assertThat(ready.getStatus().observedGeneration).isEqualTo(ready.getMetadata().getGeneration());
     assertThat(ready.getSpec().engine.image).as("the status patch leaves the spec alone").isEqualTo("lmsysorg/sglang:v0.5.18");
+    assertThat(ready.getStatus().model.known).as("status.model through the status subresource").isEqualTo("DeepSeek-R1");
+    assertThat(ready.getStatus().model.engineVersion).isEqualTo("0.5.18");
 
     // A reconcile that finds everything as it should be writes nothing.
     List<String> versions = resourceVersions(ns);
