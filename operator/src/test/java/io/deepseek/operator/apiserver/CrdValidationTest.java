@@ -7,10 +7,15 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.ModelSource;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
+import io.deepseek.operator.testing.ProjectPaths;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +91,29 @@ class CrdValidationTest {
     assertRejected(s4("neg", d -> d.getSpec().replicas = -1), "spec.replicas", "greater than or equal to 0");
     assertRejected(s4("rel", d -> d.getSpec().model.source.hostPath = "data/models"), "spec.model.source.hostPath");
     assertRejected(s4("dur", d -> d.getSpec().startup.timeout = "1 hour"), "spec.startup.timeout");
+  }
+
+  /**
+   * What Argo CD (ServerSideApply=true) or kubectl apply --server-side does with a manifest from Git: applied twice, the
+   * second apply changes nothing (no drift from the defaults the API server fills in), for every example as written.
+   */
+  @Test
+  void applyingTheSameManifestTwiceIsANoOp() throws IOException {
+    try (Stream<Path> files = Files.list(ProjectPaths.examples())) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+        DeepSeekDeployment d = Fixtures.example(file.getFileName().toString());
+        d.getMetadata().setNamespace(ns);
+        d.getMetadata().setName("twice-" + d.getMetadata().getName());
+        d.getMetadata().setUid(null);
+        d.getMetadata().setGeneration(null);
+        d.getMetadata().setResourceVersion(null);
+        DeepSeekDeployment first = client.resource(d).fieldManager("argocd-controller").forceConflicts().serverSideApply();
+        DeepSeekDeployment second = client.resource(d).fieldManager("argocd-controller").forceConflicts().serverSideApply();
+        assertThat(second.getMetadata().getResourceVersion()).as(file.getFileName().toString())
+            .isEqualTo(first.getMetadata().getResourceVersion());
+        assertThat(second.getMetadata().getGeneration()).isEqualTo(1L);
+      }
+    }
   }
 
   @Test
