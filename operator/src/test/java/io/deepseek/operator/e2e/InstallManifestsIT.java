@@ -31,6 +31,12 @@ class InstallManifestsIT {
         LocalCluster.Run r = cluster.kubectl("auth", "can-i", check.get(0), check.get(1), "--all-namespaces", "--as", SA);
         assertThat(r.output().trim()).as("%s may %s %s", SA, check.get(0), check.get(1)).isEqualTo("yes");
       }
+      for (String verb : List.of("get", "create", "update")) {
+        assertThat(cluster.kubectl("auth", "can-i", verb, "leases.coordination.k8s.io", "-n", "deepseek-operator", "--as", SA)
+            .output().trim()).as("leader election: %s its Lease", verb).isEqualTo("yes");
+      }
+      assertThat(cluster.kubectl("auth", "can-i", "update", "leases.coordination.k8s.io", "-n", "kube-system", "--as", SA)
+          .output().trim()).as("no Lease elsewhere").isEqualTo("no");
       assertThat(cluster.kubectl("auth", "can-i", "get", "secrets", "--all-namespaces", "--as", SA).output().trim())
           .as("the operator never reads Secrets: pods get them through secretKeyRef").isEqualTo("no");
       for (String kind : List.of("deepseekpolicies", "deepseekprofiles")) {

@@ -314,4 +314,53 @@ class LifecycleIT extends InNamespace {
         .containsExactlyInAnyOrder(NAME, NAME + "-0", NAME + "-1");
     assertThat(pods()).hasSize(4);
   }
+
+  /**
+   * Two operator replicas: the leader dies (SIGKILL) in the middle of a rollout; the standby takes the lease once it
+   * expires (15 s) and finishes the rollout within its bounds, recreating nothing and duplicating nothing.
+   */
+  @Test
+  void theStandbyFinishesARolloutWhenTheLeaderDies() throws IOException {
+    apply("", 2);
+    await().atMost(WAIT).until(() -> settled(2));
+    String first = cluster.operatorIdentity;
+    String second = first.endsWith("-a") ? first.replace("-a", "-b") : first.replace("-b", "-a");
+    LocalCluster.Replica standby = cluster.startStandby(second);
+    boolean promoted = false;
+    try {
+      await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
+      assertThat(holder()).as("one replica at work").isEqualTo(first);
+      assertThat(LocalCluster.writes(standby.port())).as("the standby writes nothing").isZero();
+      assertThat(LocalCluster.get(java.net.URI.create("http://127.0.0.1:" + standby.port() + "/q/health/ready")))
+          .as("a standby is ready: a rolling update of the operator's Deployment goes on").contains("\"UP\"");
+      int fewest = rollAndWatch(() -> {
+        newImage();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(20)).until(() -> condition("Progressing") != null
+            && "RollingUpdate".equals(condition("Progressing").getReason()));
+        long t0 = System.nanoTime();
+        cluster.killLeaderFor(standby);
+        double[] took = new double[2];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> second.equals(holder()));
+        took[0] = (System.nanoTime() - t0) / 1e9;
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> LocalCluster.writes(standby.port()) > 0);
+        took[1] = (System.nanoTime() - t0) / 1e9;
+        System.out.printf("[e2e] leader killed mid-rollout -> standby holds the lease: %.1f s, first write: %.1f s%n", took[0], took[1]);
+      }, 2);
+      promoted = true;
+      assertThat(fewest).as("maxUnavailable 1 of 2 groups, across the failover").isGreaterThanOrEqualTo(1);
+      assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).extracting(x -> x.getMetadata().getName())
+          .containsExactlyInAnyOrder(NAME, NAME + "-0", NAME + "-1");
+      assertThat(pods()).hasSize(4);
+      assertThat(dsd().getStatus().groups).allSatisfy(g -> assertThat(g.restarts).as("no group recreated").isIn(null, 0));
+    } finally {
+      if (!promoted && standby.process().isAlive() && !standby.process().equals(cluster.operator)) {
+        standby.process().destroyForcibly();
+      }
+    }
+  }
+
+  String holder() {
+    io.fabric8.kubernetes.api.model.coordination.v1.Lease lease = client.leases().inNamespace("default").withName("deepseek-operator").get();
+    return lease == null || lease.getSpec() == null ? null : lease.getSpec().getHolderIdentity();
+  }
 }

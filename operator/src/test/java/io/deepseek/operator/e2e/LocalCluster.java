@@ -44,6 +44,8 @@ public final class LocalCluster implements BeforeAllCallback {
   Process operator;
   int operatorPort;
   Path operatorLog;
+  /** The operator's leader-election identity (POD_NAME, as in a pod): a restart under the same one takes the lease back. */
+  String operatorIdentity = "e2e-operator-a";
 
   /** JUnit makes one extension instance per test class; they all share the JVM's single environment. */
   @Override
@@ -84,27 +86,56 @@ public final class LocalCluster implements BeforeAllCallback {
   }
 
   private void startOperator() {
+    operatorPort = freePort();
+    operatorLog = root.resolve("operator/target/operator-e2e.log");
+    operator = startOperatorProcess(operatorIdentity, operatorPort, operatorLog, "/q/health/ready");
+  }
+
+  /** A second operator replica (another identity): it waits for the lease while the first one holds it. */
+  record Replica(Process process, String identity, int port, Path log) {}
+
+  Replica startStandby(String identity) {
+    int port = freePort();
+    Path log = root.resolve("operator/target/operator-e2e-" + identity + ".log");
+    // A standby's controllers start only with the lease: it is alive, not ready.
+    return new Replica(startOperatorProcess(identity, port, log, "/q/health/live"), identity, port, log);
+  }
+
+  /** Kills the working operator at once (SIGKILL); the standby is the operator from now on (restarts keep its identity). */
+  synchronized void killLeaderFor(Replica standby) {
+    operator.destroyForcibly();
+    try {
+      operator.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    operator = standby.process();
+    operatorIdentity = standby.identity();
+    operatorPort = standby.port();
+    operatorLog = standby.log();
+  }
+
+  private Process startOperatorProcess(String identity, int port, Path log, String healthPath) {
     String jar = System.getProperty("operator.jar", root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString());
     if (!Files.exists(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw package (the end-to-end tests run after packaging)");
     }
-    operatorPort = freePort();
-    operatorLog = root.resolve("operator/target/operator-e2e.log");
     ProcessBuilder pb = new ProcessBuilder("java", "-XX:+ExitOnOutOfMemoryError", "-jar", jar).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(operatorLog.toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("KUBECONFIG", kubeconfig.toString());
-    pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(operatorPort));
+    pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(port));
+    pb.environment().put("POD_NAME", identity);
     try {
       long t0 = System.nanoTime();
-      operator = pb.start();
+      Process started = pb.start();
       HttpClient http = HttpClient.newHttpClient();
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (true) {
-        if (!operator.isAlive()) {
-          throw new IllegalStateException("the operator exited:\n" + read(operatorLog));
+        if (!started.isAlive()) {
+          throw new IllegalStateException("the operator exited:\n" + read(log));
         }
         try {
-          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + operatorPort + "/q/health/ready"))
+          HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + healthPath))
               .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
           if (r.statusCode() == 200) {
             break;
@@ -113,17 +144,27 @@ public final class LocalCluster implements BeforeAllCallback {
           // not listening yet
         }
         if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("the operator did not become ready in 90 s:\n" + read(operatorLog));
+          started.destroyForcibly();
+          throw new IllegalStateException("the operator did not answer " + healthPath + " in 90 s:\n" + read(log));
         }
         Thread.sleep(250);
       }
-      System.out.printf("[e2e] operator ready in %.1f s (pid %d, log %s)%n", (System.nanoTime() - t0) / 1e9, operator.pid(), operatorLog);
+      System.out.printf("[e2e] operator %s up in %.1f s (pid %d, log %s)%n", identity, (System.nanoTime() - t0) / 1e9,
+          started.pid(), log);
+      return started;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The API writes an operator process has made (its deepseek_operator_api_writes_total, summed). */
+  static double writes(int port) {
+    return get(URI.create("http://127.0.0.1:" + port + "/q/metrics")).lines()
+        .filter(l -> l.startsWith("deepseek_operator_api_writes_total")).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
   }
 
   /** A fresh namespace for one test, labelled so that an interrupted run's leftovers are removed on the next start. */
