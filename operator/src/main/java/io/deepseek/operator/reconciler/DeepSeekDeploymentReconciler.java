@@ -9,6 +9,7 @@ import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.observe.EngineMetrics;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Observer;
+import io.deepseek.operator.plan.GroupRecovery;
 import io.deepseek.operator.plan.Plan;
 import io.deepseek.operator.plan.Planner;
 import io.deepseek.operator.status.StatusEvents;
@@ -61,6 +62,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final EventRecorder events = new EventRecorder();
   private final EngineMetricsPoller metrics = new EngineMetricsPoller();
   private final AutoscalingGauges gauges;
+  private final DeploymentMetrics deploymentMetrics;
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
   private Map<String, InformerEventSource<? extends HasMetadata, DeepSeekDeployment>> caches = Map.of();
 
@@ -69,6 +71,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     this.admission = new Admission(config);
     this.applier = new Applier(meters);
     this.gauges = new AutoscalingGauges(meters);
+    this.deploymentMetrics = new DeploymentMetrics(meters);
   }
 
   @Override
@@ -90,6 +93,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
             super.onResourceDeleted(d);
             metrics.forget(d);
             gauges.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
+            deploymentMetrics.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
           }
         };
     List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions, engineMetrics));
@@ -136,6 +140,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     if (current.getStatus() == null || !Json.same(current.getStatus(), status)) {
       patchStatus(ctx, current, status);
     }
+    deploymentMetrics.update(d, plan.replicas(), status);
     Instant wake = plan.wakeAt();
     if (StatusRenderer.settled(status) && wake == null) {
       return UpdateControl.noUpdate();
@@ -155,6 +160,10 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private DeepSeekDeployment execute(Context<DeepSeekDeployment> ctx, DeepSeekDeployment d, Plan plan) {
     KubernetesClient client = ctx.getClient();
     DeepSeekDeployment current = plan.countersFirst() == null ? d : patchStatus(ctx, d, plan.countersFirst());
+    if (plan.serving() != null) {
+      deploymentMetrics.recreated(d, (int) plan.serving().recovery().values().stream()
+          .filter(r -> r.action() == GroupRecovery.Action.RECREATE || r.action() == GroupRecovery.Action.RECREATED).count());
+    }
     for (Plan.Delete delete : plan.deletes()) {
       if (delete.why() != null) {
         LOG.infof("%s/%s: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), delete.why());
@@ -192,6 +201,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   public ErrorStatusUpdateControl<DeepSeekDeployment> updateErrorStatus(DeepSeekDeployment d, Context<DeepSeekDeployment> ctx,
       Exception e) {
     LOG.warnf(e, "reconcile of %s/%s failed", d.getMetadata().getNamespace(), d.getMetadata().getName());
+    deploymentMetrics.reconcileFailed(d);
     DeepSeekDeploymentStatus status = StatusRenderer.reconcileError(d.getStatus(),
         Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L), e.getMessage(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());

@@ -81,6 +81,12 @@ class AutoscalingIT extends UnderLoad {
         + "\"} 3.0");
     assertThat(exported.lines().filter(l -> l.startsWith("deepseek_operator_group_waiting_requests{") && l.contains(ns)))
         .hasSize(3).allMatch(l -> l.matches("deepseek_operator_group_waiting_requests\\{deployment=\"deepseek-r1\",group=\"[0-2]\",namespace=\"" + ns + "\"\\} .*"));
+    // Every metric the dashboard and the alert rules in deploy/monitoring/ query is one the operator exports.
+    for (String metric : io.deepseek.operator.integrations.MonitoringTest.metricsUsed()) {
+      assertThat(exported.lines().anyMatch(l -> l.startsWith(metric + "{") || l.startsWith(metric + " ")))
+          .as("%s on /q/metrics (deploy/monitoring/ queries it)", metric).isTrue();
+    }
+    assertThat(exported).contains("deepseek_operator_groups{deployment=\"deepseek-r1\",namespace=\"" + ns + "\",state=\"ready\"} 3.0");
     Serving.Summary high = heavy.stop();
     System.out.printf("[e2e] autoscaling: the heavy load: %s%n", high);
 
