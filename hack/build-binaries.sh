@@ -3,6 +3,7 @@
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kube-proxy  (k8s.io/kubernetes, hack/tools/k8s)
 #   etcd                                                             (go.etcd.io/etcd/server/v3, hack/tools/etcd)
 #   kwok + its stage definitions                                     (sigs.k8s.io/kwok)
+#   helm, for the chart's tests                                      (helm.sh/helm/v3, hack/tools/helm)
 # Output: $K8S_BIN_DIR (see hack/lib.sh). Also links kube-apiserver, etcd and kubectl where
 # fabric8 kube-api-test looks for them, so API-server tests run offline.
 # A second run with the same versions only re-links (seconds). Needs Go >= 1.26 and the Go module proxy.
@@ -103,6 +104,15 @@ build_standins() {
   ln -sfn "$dir" "$STANDIN_DIR/current"
 }
 
+build_helm() {
+  [ -x "$HELM_BIN" ] && return 0
+  tool_module helm helm.sh/helm/v3 "$HELM_VERSION" helm.sh/helm/v3/cmd/helm 1.26.0
+  log "building helm $HELM_VERSION"
+  mkdir -p "$(dirname "$HELM_BIN")"
+  (cd "$HACK_DIR/tools/helm" && go build -ldflags "-s -w -X helm.sh/helm/v3/internal/version.version=$HELM_VERSION" \
+    -o "$HELM_BIN.tmp" helm.sh/helm/v3/cmd/helm) && mv "$HELM_BIN.tmp" "$HELM_BIN"
+}
+
 link_for_kube_api_test() {
   mkdir -p "$KUBEAPITEST_BIN_DIR"
   for b in kube-apiserver etcd kubectl; do ln -sfn "$K8S_BIN_DIR/$b" "$KUBEAPITEST_BIN_DIR/$b"; done
@@ -124,6 +134,7 @@ main() {
   fi
   link_for_kube_api_test
   build_standins
+  build_helm
   "$K8S_BIN_DIR/kube-apiserver" --version >&2
 }
 main "$@"

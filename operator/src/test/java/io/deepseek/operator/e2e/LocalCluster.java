@@ -116,15 +116,40 @@ public final class LocalCluster implements BeforeAllCallback {
   }
 
   private Process startOperatorProcess(String identity, int port, Path log, String healthPath) {
+    return startOperatorProcess(identity, port, log, healthPath, kubeconfig, Map.of());
+  }
+
+  /** Stops the working operator (SIGKILL) without a replacement; {@link #resumeOperator()} starts it again. */
+  synchronized void pauseOperator() {
+    operator.destroyForcibly();
+    try {
+      operator.waitFor(20, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  synchronized void resumeOperator() {
+    startOperator();
+  }
+
+  /** Another operator process: its own kubeconfig (e.g. a service account's) and environment. */
+  Process startOperatorAs(String identity, Path kubeconfigFile, Map<String, String> environment, Path log) {
+    return startOperatorProcess(identity, freePort(), log, "/q/health/ready", kubeconfigFile, environment);
+  }
+
+  private Process startOperatorProcess(String identity, int port, Path log, String healthPath, Path kubeconfigFile,
+      Map<String, String> environment) {
     String jar = System.getProperty("operator.jar", root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString());
     if (!Files.exists(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw package (the end-to-end tests run after packaging)");
     }
     ProcessBuilder pb = new ProcessBuilder("java", "-XX:+ExitOnOutOfMemoryError", "-jar", jar).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    pb.environment().put("KUBECONFIG", kubeconfig.toString());
+    pb.environment().put("KUBECONFIG", kubeconfigFile.toString());
     pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(port));
     pb.environment().put("POD_NAME", identity);
+    pb.environment().putAll(environment);
     try {
       long t0 = System.nanoTime();
       Process started = pb.start();
@@ -190,6 +215,12 @@ public final class LocalCluster implements BeforeAllCallback {
       Thread.currentThread().interrupt();
     }
     startOperator();
+  }
+
+  /** The helm binary hack/build-binaries.sh built. */
+  Path helm() {
+    return Path.of(run(List.of("bash", "-c", "source '" + root.resolve("hack/lib.sh") + "' && echo \"$HELM_BIN\""),
+        Duration.ofSeconds(30)).output.strip());
   }
 
   /** Resident memory of the operator process, from /proc (Linux). */
