@@ -31,7 +31,7 @@ class InstallManifestsIT {
         LocalCluster.Run r = cluster.kubectl("auth", "can-i", check.get(0), check.get(1), "--all-namespaces", "--as", SA);
         assertThat(r.output().trim()).as("%s may %s %s", SA, check.get(0), check.get(1)).isEqualTo("yes");
       }
-      for (String verb : List.of("get", "create", "update")) {
+      for (String verb : List.of("get", "create", "update", "patch")) {
         assertThat(cluster.kubectl("auth", "can-i", verb, "leases.coordination.k8s.io", "-n", "deepseek-operator", "--as", SA)
             .output().trim()).as("leader election: %s its Lease", verb).isEqualTo("yes");
       }

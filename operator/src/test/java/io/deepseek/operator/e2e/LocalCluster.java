@@ -138,7 +138,33 @@ public final class LocalCluster implements BeforeAllCallback {
     return startOperatorProcess(identity, freePort(), log, "/q/health/ready", kubeconfigFile, environment);
   }
 
+  /**
+   * Starts an operator process and waits for its health endpoint. A freshly started API server sometimes closes the
+   * connection of an informer's first list ("Connection was closed") while it installs the CRDs' handlers; JOSDK then
+   * fails the start and the process exits, as a pod would, and is started again as its Deployment would. Three exits
+   * in a row are a real failure.
+   */
   private Process startOperatorProcess(String identity, int port, Path log, String healthPath, Path kubeconfigFile,
+      Map<String, String> environment) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return startOperatorOnce(identity, port, log, healthPath, kubeconfigFile, environment);
+      } catch (OperatorExited e) {
+        if (attempt == 3) {
+          throw e;
+        }
+        System.out.printf("[e2e] operator %s exited while starting (attempt %d), starting it again%n", identity, attempt);
+      }
+    }
+  }
+
+  static final class OperatorExited extends IllegalStateException {
+    OperatorExited(String message) {
+      super(message);
+    }
+  }
+
+  private Process startOperatorOnce(String identity, int port, Path log, String healthPath, Path kubeconfigFile,
       Map<String, String> environment) {
     String jar = System.getProperty("operator.jar", root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString());
     if (!Files.exists(Path.of(jar))) {
@@ -157,7 +183,7 @@ public final class LocalCluster implements BeforeAllCallback {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
       while (true) {
         if (!started.isAlive()) {
-          throw new IllegalStateException("the operator exited:\n" + read(log));
+          throw new OperatorExited("the operator exited:\n" + read(log));
         }
         try {
           HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + healthPath))
