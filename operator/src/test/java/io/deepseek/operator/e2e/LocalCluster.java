@@ -228,8 +228,15 @@ public final class LocalCluster implements BeforeAllCallback {
 
   /** Deletes a test's namespace and waits until it is gone, so its simulated accelerators are free for the next test. */
   void deleteNamespace(String ns) {
+    long t0 = System.nanoTime();
     client.namespaces().withName(ns).delete();
-    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName(ns).get() == null);
+    // Usually seconds. Seen once at about 2.5 min: a leader pod whose engine had already exited (its worker went first)
+    // was slow to be removed; not understood yet, so it is reported rather than failed on.
+    org.awaitility.Awaitility.await().atMost(Duration.ofMinutes(6)).until(() -> client.namespaces().withName(ns).get() == null);
+    double took = (System.nanoTime() - t0) / 1e9;
+    if (took > 30) {
+      System.out.printf("[e2e] namespace %s took %.0f s to be deleted%n", ns, took);
+    }
   }
 
   /** Kills the operator at once (SIGKILL, no shutdown) and starts it again, as a crash and a restart would. */

@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.parallel.Execution;
 import org.junit.jupiter.api.parallel.ExecutionMode;
+import org.junit.jupiter.api.parallel.Isolated;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -30,6 +31,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 @ExtendWith(LocalCluster.class)
 @Execution(ExecutionMode.CONCURRENT)
+// Its examples run at once, and nothing else beside them: a waiting worker thread would otherwise pick up another test
+// class (JUnit's work stealing), and one that stops the operator (HelmChartIT, LifecycleIT) would stall them.
+@Isolated
 class ScenariosIT {
   static final Duration WAIT = Duration.ofMinutes(2);
   static final String API_KEY = "sk-e2e-0123";
