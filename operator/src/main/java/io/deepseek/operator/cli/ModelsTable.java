@@ -2,7 +2,6 @@ package io.deepseek.operator.cli;
 
 import io.deepseek.operator.api.v1alpha1.AcceleratorProduct;
 import io.deepseek.operator.api.v1alpha1.AcceleratorType;
-import io.deepseek.operator.api.v1alpha1.EngineType;
 import io.deepseek.operator.api.v1alpha1.ModelSpec.Precision;
 import io.deepseek.operator.model.ModelCatalog;
 import io.deepseek.operator.validation.Sizing;
@@ -31,7 +30,7 @@ final class ModelsTable {
       about.add(f.architecture());
       about.add("MTP " + (f.mtp() ? "yes" : "no"));
       List<String> engines = new ArrayList<>();
-      f.engines().forEach((type, s) -> engines.add(engineName(type) + (s.since() != null ? " " + s.since() + " or later"
+      f.engines().forEach((type, s) -> engines.add(type.displayName() + (s.since() != null ? " " + s.since() + " or later"
           : " (documented with " + s.documented() + ")")));
       if (!engines.isEmpty()) {
         about.add(String.join(", ", engines));
@@ -50,7 +49,7 @@ final class ModelsTable {
         }
       }
       if (sources) {
-        f.engines().forEach((type, s) -> out.append("  ").append(engineName(type)).append(": ").append(s.source()).append('\n'));
+        f.engines().forEach((type, s) -> out.append("  ").append(type.displayName()).append(": ").append(s.source()).append('\n'));
         out.append("  model card: ").append(e.model().source()).append('\n');
       }
     }
@@ -99,13 +98,5 @@ final class ModelsTable {
           : f.devices() / f.perNode() + " nodes of " + f.perNode() + " x " + f.product().displayName());
     }
     return parts.isEmpty() ? "no known accelerator" : String.join("; ", parts);
-  }
-
-  private static String engineName(EngineType type) {
-    return switch (type) {
-      case SGLang -> "SGLang";
-      case VLLM -> "vLLM";
-      case VLLMAscend -> "vllm-ascend";
-    };
   }
 }

@@ -43,21 +43,21 @@ public final class EngineSupport {
     if (v == null || !p.isEmpty()) {
       return p;
     }
-    String engine = engineName(m.engineType()) + " " + v;
+    String engine = m.engineType().displayName() + " " + v;
     if (id.entry().isPresent()) {
       ModelCatalog.Entry entry = id.entry().get();
       ModelCatalog.Support s = entry.family().engines().get(m.engineType());
       EngineVersion since = s == null ? null : s.sinceVersion();
       if (since != null && !v.atLeast(since)) {
         p.add("spec.engine.image: " + engine + " cannot serve " + entry.name() + " (" + architecture(entry) + "); "
-            + engineName(m.engineType()) + " " + since + " or later can (" + s.source() + ")");
+            + m.engineType().displayName() + " " + since + " or later can (" + s.source() + ")");
       }
     }
     if (m.engineType() != EngineType.SGLang && m.multiNode() && m.data() <= 1 && e.multiNode != EngineSpec.MultiNode.Ray
         && !v.atLeast(VLLM_NATIVE_MULTI_NODE)) {
       p.add("spec.engine.multiNode: " + engine + " runs one engine over several nodes only with Ray; its own multi-node"
           + " launch (--nnodes, --headless) arrived in " + VLLM_NATIVE_MULTI_NODE + ": set engine.multiNode: Ray, or run "
-          + engineName(m.engineType()) + " " + VLLM_NATIVE_MULTI_NODE + " or later");
+          + m.engineType().displayName() + " " + VLLM_NATIVE_MULTI_NODE + " or later");
     }
     if (m.engineType() == EngineType.SGLang && Boolean.TRUE.equals(e.dataParallelAttention) && !v.atLeast(SGLANG_DP_ATTENTION)) {
       p.add("spec.engine.dataParallelAttention: " + engine + " has no data-parallel attention; it arrived in SGLang "
@@ -75,11 +75,4 @@ public final class EngineSupport {
     return a.contains(" ") ? a.substring(0, a.indexOf(' ')) : a;
   }
 
-  static String engineName(EngineType type) {
-    return switch (type) {
-      case SGLang -> "SGLang";
-      case VLLM -> "vLLM";
-      case VLLMAscend -> "vllm-ascend";
-    };
-  }
 }

@@ -103,12 +103,7 @@ public final class LocalCluster implements BeforeAllCallback {
 
   /** Kills the working operator at once (SIGKILL); the standby is the operator from now on (restarts keep its identity). */
   synchronized void killLeaderFor(Replica standby) {
-    operator.destroyForcibly();
-    try {
-      operator.waitFor(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pauseOperator();
     operator = standby.process();
     operatorIdentity = standby.identity();
     operatorPort = standby.port();
@@ -241,12 +236,7 @@ public final class LocalCluster implements BeforeAllCallback {
 
   /** Kills the operator at once (SIGKILL, no shutdown) and starts it again, as a crash and a restart would. */
   synchronized void killAndRestartOperator() {
-    operator.destroyForcibly();
-    try {
-      operator.waitFor(20, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    pauseOperator();
     startOperator();
   }
 
