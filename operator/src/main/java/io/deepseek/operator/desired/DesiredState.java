@@ -32,12 +32,16 @@ public final class DesiredState {
     DeploymentModel m = DeploymentModel.of(d).renderedAs(render);
     String revision = Revision.of(d);
     List<HasMetadata> out = new ArrayList<>();
-    out.add(Services.headless(m));
-    out.add(Services.client(m));
-    out.add(LeaderStatefulSets.build(m, revision));
-    if (m.nodes() > 1) {
-      for (int g = 0; g < m.replicas(); g++) {
-        out.add(WorkerStatefulSets.build(m, revision, g, Names.leaderPod(d, g), leader.uid(), leader.ip()));
+    for (DeploymentModel set : m.sets()) {
+      out.add(Services.headless(set));
+      if (!m.disaggregated()) {
+        out.add(Services.client(m));
+      }
+      out.add(LeaderStatefulSets.build(set, revision));
+      if (set.nodes() > 1) {
+        for (int g = 0; g < set.replicas(); g++) {
+          out.add(WorkerStatefulSets.build(set, revision, g, Names.leaderPod(set, g), leader.uid(), leader.ip()));
+        }
       }
     }
     return out;

@@ -22,20 +22,20 @@ public final class LeaderStatefulSets {
    * @param partition leader ordinals below it keep their revision (the rollout plan lowers it group by group)
    */
   public static StatefulSet build(DeploymentModel m, String revision, int replicas, int partition) {
-    Map<String, String> labels = Labels.common(m.resource(), Labels.POSITION_LEADER);
+    Map<String, String> labels = Labels.common(m, Labels.POSITION_LEADER);
     return new StatefulSetBuilder()
         .withNewMetadata()
-        .withName(Names.leaderStatefulSet(m.resource()))
+        .withName(Names.leaderStatefulSet(m))
         .withNamespace(m.namespace())
         .withLabels(labels)
         .withOwnerReferences(Owners.deployment(m.resource()))
         .endMetadata()
         .withNewSpec()
         .withReplicas(replicas)
-        .withServiceName(Names.headlessService(m.resource()))
+        .withServiceName(Names.headlessService(m))
         // Groups start together: OrderedReady would load one model after another, hours for a few groups.
         .withPodManagementPolicy("Parallel")
-        .withNewSelector().withMatchLabels(Labels.leaderSelector(m.resource())).endSelector()
+        .withNewSelector().withMatchLabels(Labels.leaderSelector(m)).endSelector()
         .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(partition).endRollingUpdate()
         .endUpdateStrategy()
         .withTemplate(PodTemplates.leader(m, revision))

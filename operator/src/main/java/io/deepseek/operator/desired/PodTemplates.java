@@ -98,7 +98,7 @@ public final class PodTemplates {
     if (m.podTemplate().labels != null) {
       labels.putAll(m.podTemplate().labels);
     }
-    labels.putAll(Labels.common(m.resource(), role));
+    labels.putAll(Labels.common(m, role));
     labels.put(Labels.POSITION, role);
     labels.put(Labels.REVISION, revision);
     return labels;
@@ -247,6 +247,11 @@ public final class PodTemplates {
     if (m.ascend() && Boolean.TRUE.equals(m.accelerator().hostDriverMounts)) {
       v.addAll(AscendDriverMounts.volumes());
     }
+    if (hccn(m)) {
+      // Type File: on a node without it the pod does not start (the kubelet says why), instead of serving garbage.
+      v.add(new VolumeBuilder().withName(HCCN_VOLUME).withNewHostPath().withPath(m.hccnConfig()).withType("File")
+          .endHostPath().build());
+    }
     return v;
   }
 
@@ -273,7 +278,23 @@ public final class PodTemplates {
     if (m.ascend() && Boolean.TRUE.equals(m.accelerator().hostDriverMounts)) {
       mounts.addAll(AscendDriverMounts.mounts());
     }
+    if (hccn(m)) {
+      mounts.add(new VolumeMountBuilder().withName(HCCN_VOLUME).withMountPath(DeploymentModel.DEFAULT_HCCN_CONFIG)
+          .withReadOnly(true).build());
+    }
     return mounts;
+  }
+
+  static final String HCCN_VOLUME = "hccn-config";
+
+  /**
+   * vllm-ascend prefill/decode moves the KV cache over the NPUs' own network, configured in the node's hccn.conf; without
+   * it the transfer runs and the output is garbage (vllm-ascend#7711), so it is mounted and required.
+   */
+  static boolean hccn(DeploymentModel m) {
+    // accelerator.hostDriverMounts mounts the node's /etc/hccn.conf (type File) already.
+    return m.role() != null && m.engineType() == io.deepseek.operator.api.v1alpha1.EngineType.VLLMAscend
+        && !Boolean.TRUE.equals(m.accelerator().hostDriverMounts);
   }
 
   private static String exclusive(DeploymentModel m) {
@@ -283,7 +304,7 @@ public final class PodTemplates {
   /** Leaders of one deployment never share a topology domain... */
   private static Affinity leaderExclusivity(DeploymentModel m) {
     PodAffinityTerm term = new PodAffinityTermBuilder()
-        .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(Labels.leaderSelector(m.resource())).build())
+        .withLabelSelector(new LabelSelectorBuilder().withMatchLabels(Labels.leaderSelector(m)).build())
         .withTopologyKey(exclusive(m)).build();
     return new AffinityBuilder().withNewPodAntiAffinity().withRequiredDuringSchedulingIgnoredDuringExecution(term)
         .endPodAntiAffinity().build();
@@ -293,7 +314,7 @@ public final class PodTemplates {
   private static Affinity workerExclusivity(DeploymentModel m, int group) {
     PodAffinityTerm term = new PodAffinityTermBuilder()
         .withLabelSelector(new LabelSelectorBuilder()
-            .withMatchLabels(Map.of(Labels.STS_POD_NAME, Names.leaderPod(m.resource(), group))).build())
+            .withMatchLabels(Map.of(Labels.STS_POD_NAME, Names.leaderPod(m, group))).build())
         .withTopologyKey(exclusive(m)).build();
     return new AffinityBuilder().withNewPodAffinity().withRequiredDuringSchedulingIgnoredDuringExecution(term)
         .endPodAffinity().build();

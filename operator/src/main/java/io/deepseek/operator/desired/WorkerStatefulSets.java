@@ -17,13 +17,13 @@ public final class WorkerStatefulSets {
 
   public static StatefulSet build(DeploymentModel m, String revision, int group, String leaderPodName, String leaderPodUid,
       String leaderIp) {
-    Map<String, String> labels = Labels.common(m.resource(), Labels.POSITION_WORKER);
+    Map<String, String> labels = Labels.common(m, Labels.POSITION_WORKER);
     labels.put(Labels.GROUP_INDEX, Integer.toString(group));
     labels.put(Labels.REVISION, revision);
     labels.put(Labels.LEADER_UID, leaderPodUid);
     return new StatefulSetBuilder()
         .withNewMetadata()
-        .withName(Names.workerStatefulSet(m.resource(), group))
+        .withName(Names.workerStatefulSet(m, group))
         .withNamespace(m.namespace())
         .withLabels(labels)
         .withOwnerReferences(Owners.leaderPod(leaderPodName, leaderPodUid))
@@ -31,9 +31,9 @@ public final class WorkerStatefulSets {
         .withNewSpec()
         .withReplicas(m.nodes() - 1)
         .withNewOrdinals().withStart(1).endOrdinals()
-        .withServiceName(Names.headlessService(m.resource()))
+        .withServiceName(Names.headlessService(m))
         .withPodManagementPolicy("Parallel")
-        .withNewSelector().withMatchLabels(Labels.workerSelector(m.resource(), group)).endSelector()
+        .withNewSelector().withMatchLabels(Labels.workerSelector(m, group)).endSelector()
         // Never rolled in place: a new revision replaces the whole group through its leader.
         .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
         .withTemplate(PodTemplates.worker(m, revision, group, leaderIp))

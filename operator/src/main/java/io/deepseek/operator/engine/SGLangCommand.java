@@ -76,6 +76,7 @@ public final class SGLangCommand implements EngineCommand {
         }
       }
     }
+    Disaggregation.leaderPorts(m, ports);
     return ports;
   }
 
@@ -141,6 +142,7 @@ public final class SGLangCommand implements EngineCommand {
     }
     // Metrics on every rank (workers serve theirs on the same port): the basis for dashboards and autoscaling.
     a.add("--enable-metrics");
+    Disaggregation.sglangFlags(m, a);
     if (e.extraArgs != null) {
       a.addAll(e.extraArgs);
     }
@@ -218,6 +220,7 @@ public final class SGLangCommand implements EngineCommand {
     ownedIf(owned, e.reasoningParser != null, "spec.engine.reasoningParser", "--reasoning-parser");
     owned.put("--api-key", "spec.engine.apiKeySecretRef");
     ownedIf(owned, apiKeyFromFile(m), "spec.engine.apiKeySecretRef", "--config");
+    Disaggregation.owned(m, owned, true);
     return owned;
   }
 

@@ -123,6 +123,7 @@ public final class VLLMCommand implements EngineCommand {
     }
     add(a, "--speculative-config", speculativeConfig(m));
     add(a, "--reasoning-parser", reasoningParser(e.reasoningParser));
+    Disaggregation.vllmFlags(m, a);
     if (e.extraArgs != null) {
       a.addAll(e.extraArgs);
     }
@@ -168,6 +169,7 @@ public final class VLLMCommand implements EngineCommand {
     if (m.engineType() == EngineType.VLLMAscend) {
       env.addAll(AscendEnv.of(m));
     }
+    env.addAll(Disaggregation.vllmEnv(m));
     return env;
   }
 
@@ -210,6 +212,7 @@ public final class VLLMCommand implements EngineCommand {
     ownedIf(owned, e.speculative != null, "spec.engine.speculative", "--speculative-config", "-sc", "--spec-method",
         "--spec-model", "--spec-tokens");
     ownedIf(owned, e.reasoningParser != null, "spec.engine.reasoningParser", "--reasoning-parser");
+    Disaggregation.owned(m, owned, false);
     return owned;
   }
 
@@ -229,6 +232,7 @@ public final class VLLMCommand implements EngineCommand {
     if (m.multiNode()) {
       ports.put(ray(m) ? "ray-gcs" : dataParallel(m) ? "dp-rpc" : "master", m.distInitPort());
     }
+    Disaggregation.leaderPorts(m, ports);
     return ports;
   }
 }

@@ -6,6 +6,9 @@ import io.deepseek.operator.api.v1alpha1.AcceleratorType;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.AutoscalingSpec;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentSpec;
+import io.deepseek.operator.api.v1alpha1.DisaggregationSpec;
+import io.deepseek.operator.api.v1alpha1.RoleSpec;
+import io.deepseek.operator.api.v1alpha1.ServingRole;
 import io.deepseek.operator.api.v1alpha1.EngineSpec;
 import io.deepseek.operator.api.v1alpha1.EngineType;
 import io.deepseek.operator.api.v1alpha1.FailureSpec;
@@ -35,25 +38,125 @@ public final class DeploymentModel {
   private static final Pattern DURATION = Pattern.compile("^(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?$");
 
   private final DeepSeekDeployment resource;
+  /** The spec this model reads: the resource's, or with a role, the role's fields over it. */
   private final DeepSeekDeploymentSpec spec;
+  /** The role whose groups this model renders, or null: the whole deployment (all of it without roles). */
+  private final ServingRole role;
   private final int render;
   /** The groups wanted when the autoscaler decides them (spec.autoscaling), else null: spec.replicas. */
   private final Integer autoscaled;
 
   private DeploymentModel(DeepSeekDeployment resource, int render) {
-    this(resource, render, null);
+    this(resource, resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec(), null, render, null);
   }
 
-  private DeploymentModel(DeepSeekDeployment resource, int render, Integer autoscaled) {
+  private DeploymentModel(DeepSeekDeployment resource, DeepSeekDeploymentSpec spec, ServingRole role, int render,
+      Integer autoscaled) {
     this.resource = resource;
-    this.spec = resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec();
+    this.spec = spec;
+    this.role = role;
     this.render = render;
     this.autoscaled = autoscaled;
   }
 
   /** The same deployment with the number of groups the autoscaler decided (spec.replicas is not used then). */
   public DeploymentModel withAutoscaledReplicas(int replicas) {
-    return new DeploymentModel(resource, render, replicas);
+    return new DeploymentModel(resource, spec, role, render, replicas);
+  }
+
+  /** Whether the deployment splits into prefill and decode roles (spec.roles). */
+  public boolean disaggregated() {
+    return original().roles != null;
+  }
+
+  /** The role this model renders, or null (a deployment without roles, or the deployment as a whole). */
+  public ServingRole role() {
+    return role;
+  }
+
+  /** The sets of groups: one per role with spec.roles, else this deployment's one. */
+  public java.util.List<DeploymentModel> sets() {
+    return disaggregated() ? roles() : java.util.List.of(this);
+  }
+
+  /** One model per role, prefill first; empty without spec.roles. */
+  public java.util.List<DeploymentModel> roles() {
+    if (!disaggregated()) {
+      return java.util.List.of();
+    }
+    return java.util.Arrays.stream(ServingRole.values()).map(this::forRole).toList();
+  }
+
+  /**
+   * The deployment as one role's groups see it: the role's replicas, and its parallelism, accelerator and resources
+   * where it sets them, its engine fields over spec.engine (extraArgs after, env over). Built from the resource's spec,
+   * so that a role's model gives the other role's too.
+   */
+  public DeploymentModel forRole(ServingRole r) {
+    DeepSeekDeploymentSpec base = original();
+    RoleSpec rs = base.roles == null ? null : base.roles.get(r);
+    if (rs == null) {
+      throw new IllegalArgumentException("spec.roles." + r.id() + " is not set");
+    }
+    DeepSeekDeploymentSpec merged = Json.copy(base);
+    merged.replicas = rs.replicas;
+    if (rs.parallelism != null) {
+      merged.parallelism = Json.copy(rs.parallelism);
+    }
+    if (rs.accelerator != null) {
+      merged.accelerator = Json.copy(rs.accelerator);
+    }
+    if (rs.resources != null) {
+      merged.resources = Json.copy(rs.resources);
+    }
+    if (rs.engine != null) {
+      merged.engine = RoleEngine.over(merged.engine, rs.engine);
+    }
+    return new DeploymentModel(resource, merged, r, render, null);
+  }
+
+  private DeepSeekDeploymentSpec original() {
+    return resource.getSpec() == null ? new DeepSeekDeploymentSpec() : resource.getSpec();
+  }
+
+  /**
+   * The name of this model's set of groups: the deployment's, or with a role {@code <deployment>-<role>}. Leader pods,
+   * StatefulSets and the headless Service are named after it.
+   */
+  public String setName() {
+    return role == null ? name() : name() + "-" + role.id();
+  }
+
+  public DisaggregationSpec disaggregation() {
+    return original().disaggregation == null ? new DisaggregationSpec() : original().disaggregation;
+  }
+
+  public static final int DEFAULT_BOOTSTRAP_PORT = 8998;
+  public static final String DEFAULT_HCCN_CONFIG = "/etc/hccn.conf";
+
+  /** The KV transfer backend: as set, else Mooncake for SGLang, NIXL for vLLM, Ascend for vllm-ascend. */
+  public DisaggregationSpec.TransferBackend transferBackend() {
+    if (disaggregation().transferBackend != null) {
+      return disaggregation().transferBackend;
+    }
+    return switch (engineType()) {
+      case SGLang -> DisaggregationSpec.TransferBackend.Mooncake;
+      case VLLM -> DisaggregationSpec.TransferBackend.NIXL;
+      case VLLMAscend -> DisaggregationSpec.TransferBackend.Ascend;
+    };
+  }
+
+  public int bootstrapPort() {
+    return disaggregation().bootstrapPort == null ? DEFAULT_BOOTSTRAP_PORT : disaggregation().bootstrapPort;
+  }
+
+  public java.util.List<String> ibDevices() {
+    return disaggregation().ibDevices == null ? java.util.List.of() : disaggregation().ibDevices;
+  }
+
+  /** The node's HCCN configuration file that vllm-ascend P/D needs. */
+  public String hccnConfig() {
+    return disaggregation().hccnConfig == null ? DEFAULT_HCCN_CONFIG : disaggregation().hccnConfig;
   }
 
   /** The deployment as a new revision renders it ({@link RenderVersion#CURRENT}). */
@@ -63,7 +166,7 @@ public final class DeploymentModel {
 
   /** The same deployment rendered as an earlier operator rendered it (a revision keeps its rendering). */
   public DeploymentModel renderedAs(int renderVersion) {
-    return renderVersion == render ? this : new DeploymentModel(resource, renderVersion, autoscaled);
+    return renderVersion == render ? this : new DeploymentModel(resource, spec, role, renderVersion, autoscaled);
   }
 
   /** The {@link RenderVersion} pods are rendered with. */
@@ -87,10 +190,16 @@ public final class DeploymentModel {
     return resource.getMetadata().getNamespace();
   }
 
-  /** Groups wanted: the autoscaler's decision with spec.autoscaling, else spec.replicas. */
+  /**
+   * Groups wanted: the autoscaler's decision with spec.autoscaling, else spec.replicas; for a role its replicas, and for a
+   * deployment with roles the groups of all roles.
+   */
   public int replicas() {
     if (autoscaled != null) {
       return autoscaled;
+    }
+    if (role == null && disaggregated()) {
+      return roles().stream().mapToInt(DeploymentModel::replicas).sum();
     }
     return spec.replicas == null ? 1 : spec.replicas;
   }

@@ -17,6 +17,8 @@ public final class Labels {
   /** Leader or worker of a group (not a serving role such as prefill or decode). */
   public static final String POSITION = PREFIX + "role";
   public static final String REVISION = PREFIX + "revision";
+  /** With spec.roles: the serving role (prefill or decode) of a pod, a StatefulSet or a headless Service. */
+  public static final String SERVING_ROLE = PREFIX + "serving-role";
   /** On a ControllerRevision: the {@link RenderVersion} its pods are rendered with. */
   public static final String RENDER_VERSION = PREFIX + "render-version";
   /** On a worker StatefulSet: UID of the leader pod it was made for. */
@@ -47,23 +49,42 @@ public final class Labels {
     return m;
   }
 
-  public static Map<String, String> leaderSelector(DeepSeekDeployment d) {
-    Map<String, String> m = new TreeMap<>();
-    m.put(DEPLOYMENT, d.getMetadata().getName());
-    m.put(POSITION, POSITION_LEADER);
+  /** Labels of every object of one set of groups: {@link #common}, and the role with roles. */
+  public static Map<String, String> common(DeploymentModel model, String component) {
+    Map<String, String> m = common(model.resource(), component);
+    role(m, model);
     return m;
   }
 
-  public static Map<String, String> workerSelector(DeepSeekDeployment d, int group) {
+  /** Leader pods of the model's set (one role's with roles). */
+  public static Map<String, String> leaderSelector(DeploymentModel model) {
     Map<String, String> m = new TreeMap<>();
-    m.put(DEPLOYMENT, d.getMetadata().getName());
+    m.put(DEPLOYMENT, model.name());
+    m.put(POSITION, POSITION_LEADER);
+    role(m, model);
+    return m;
+  }
+
+  public static Map<String, String> workerSelector(DeploymentModel model, int group) {
+    Map<String, String> m = new TreeMap<>();
+    m.put(DEPLOYMENT, model.name());
     m.put(POSITION, POSITION_WORKER);
     m.put(GROUP_INDEX, Integer.toString(group));
+    role(m, model);
     return m;
   }
 
-  public static Map<String, String> allPodsSelector(DeepSeekDeployment d) {
-    return new TreeMap<>(Map.of(DEPLOYMENT, d.getMetadata().getName()));
+  /** Every pod of the model's set (one role's with roles, else the deployment's). */
+  public static Map<String, String> allPodsSelector(DeploymentModel model) {
+    Map<String, String> m = new TreeMap<>(Map.of(DEPLOYMENT, model.name()));
+    role(m, model);
+    return m;
+  }
+
+  private static void role(Map<String, String> m, DeploymentModel model) {
+    if (model.role() != null) {
+      m.put(SERVING_ROLE, model.role().id());
+    }
   }
 
   /** The selector string of the /scale subresource: leader pods, one per group. */

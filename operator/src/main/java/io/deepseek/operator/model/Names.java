@@ -1,8 +1,10 @@
 package io.deepseek.operator.model;
 
-import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-
-/** Every name the operator generates. Leader pods are {@code <name>-<group>}, workers {@code <name>-<group>-<rank>}. */
+/**
+ * Every name the operator generates. Leader pods are {@code <set>-<group>}, workers {@code <set>-<group>-<rank>}, where the
+ * set is the deployment's name, or with roles {@code <name>-prefill} and {@code <name>-decode}
+ * ({@link DeploymentModel#setName()}).
+ */
 public final class Names {
   public static final String ENGINE_CONTAINER = "engine";
   /** The init container that downloads the weights from a hub (the status reports its failures). */
@@ -12,35 +14,35 @@ public final class Names {
   private Names() {}
 
   /** Leader StatefulSet: one pod per group, ordinal = group index. */
-  public static String leaderStatefulSet(DeepSeekDeployment d) {
-    return d.getMetadata().getName();
+  public static String leaderStatefulSet(DeploymentModel m) {
+    return m.setName();
   }
 
   /** Worker StatefulSet of one group: ordinals 1..nodes-1 = node ranks. */
-  public static String workerStatefulSet(DeepSeekDeployment d, int group) {
-    return d.getMetadata().getName() + "-" + group;
+  public static String workerStatefulSet(DeploymentModel m, int group) {
+    return m.setName() + "-" + group;
   }
 
-  public static String leaderPod(DeepSeekDeployment d, int group) {
-    return leaderStatefulSet(d) + "-" + group;
+  public static String leaderPod(DeploymentModel m, int group) {
+    return leaderStatefulSet(m) + "-" + group;
   }
 
   /** Headless Service that gives every pod a stable DNS name, published before readiness. */
-  public static String headlessService(DeepSeekDeployment d) {
-    return d.getMetadata().getName() + "-pods";
+  public static String headlessService(DeploymentModel m) {
+    return m.setName() + "-pods";
   }
 
   /** Client Service in front of the leaders; clients use http://<name>.<ns>.svc:<port>/v1. */
-  public static String clientService(DeepSeekDeployment d) {
-    return d.getMetadata().getName();
+  public static String clientService(DeploymentModel m) {
+    return m.name();
   }
 
   /** Stable DNS name of a group's leader pod. */
-  public static String leaderAddress(DeepSeekDeployment d, int group) {
-    return leaderPod(d, group) + "." + headlessService(d) + "." + d.getMetadata().getNamespace() + ".svc";
+  public static String leaderAddress(DeploymentModel m, int group) {
+    return leaderPod(m, group) + "." + headlessService(m) + "." + m.namespace() + ".svc";
   }
 
-  public static String endpoint(DeepSeekDeployment d, int servicePort) {
-    return "http://" + clientService(d) + "." + d.getMetadata().getNamespace() + ".svc:" + servicePort + "/v1";
+  public static String endpoint(DeploymentModel m, int servicePort) {
+    return "http://" + clientService(m) + "." + m.namespace() + ".svc:" + servicePort + "/v1";
   }
 }

@@ -36,7 +36,7 @@ public final class PodEnv {
     env.add(value(NODE_RANK, "0"));
     env.add(field(POD_NAME, "metadata.name"));
     env.add(field(POD_IP, "status.podIP"));
-    env.add(value(LEADER_ADDRESS, "$(" + POD_NAME + ")." + Names.headlessService(m.resource()) + "." + m.namespace() + ".svc"));
+    env.add(value(LEADER_ADDRESS, "$(" + POD_NAME + ")." + Names.headlessService(m) + "." + m.namespace() + ".svc"));
     env.add(field(LEADER_IP, "status.podIP"));
     return env;
   }
@@ -53,7 +53,7 @@ public final class PodEnv {
     env.add(field(NODE_RANK, "metadata.labels['" + Labels.POD_INDEX + "']"));
     env.add(field(POD_NAME, "metadata.name"));
     env.add(field(POD_IP, "status.podIP"));
-    env.add(value(LEADER_ADDRESS, Names.leaderAddress(m.resource(), group)));
+    env.add(value(LEADER_ADDRESS, Names.leaderAddress(m, group)));
     env.add(value(LEADER_IP, leaderIp));
     return env;
   }

@@ -26,6 +26,14 @@ public final class Revision {
     if (spec.get("model") instanceof ObjectNode model) {
       model.remove("precision");
     }
+    // Each role's replicas are its own scaling: never a new revision (scaling must not look like a template change).
+    if (spec.get("roles") instanceof ObjectNode roles) {
+      roles.forEach(role -> {
+        if (role instanceof ObjectNode r) {
+          r.remove("replicas");
+        }
+      });
+    }
     return spec;
   }
 }

@@ -43,6 +43,11 @@ public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map
 
   /** The one set of a deployment without roles. */
   public GroupSetView serving() {
-    return groupSets.stream().filter(s -> GroupSetView.SERVING.equals(s.name())).findFirst().orElseThrow();
+    return set(GroupSetView.SERVING);
+  }
+
+  /** A set of groups by name: {@link GroupSetView#SERVING}, or a role's id. */
+  public GroupSetView set(String name) {
+    return groupSets.stream().filter(s -> name.equals(s.name())).findFirst().orElseThrow();
   }
 }

@@ -33,9 +33,27 @@ public final class Observer {
     DeepSeekDeployment d = m.resource();
     List<Pod> allPods = pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     Map<String, StatefulSet> sets = byName(statefulSets);
+    List<GroupSetView> views = new ArrayList<>();
+    for (DeploymentModel set : m.sets()) {
+      views.add(set(set, allPods, sets));
+    }
+    return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.copyOf(views),
+        Map.of(), null);
+  }
+
+  /** Whether an object belongs to the set of groups of {@code m}: its role's, or with no role, one without a role. */
+  static boolean inSet(DeploymentModel m, HasMetadata o) {
+    String role = Pods.label(o, Labels.SERVING_ROLE);
+    return m.role() == null ? role == null : m.role().id().equals(role);
+  }
+
+  private static GroupSetView set(DeploymentModel m, List<Pod> allPods, Map<String, StatefulSet> sets) {
     Map<String, Pod> leadersByName = new TreeMap<>();
     Map<Integer, List<Pod>> workersByGroup = new TreeMap<>();
     for (Pod p : allPods) {
+      if (!inSet(m, p)) {
+        continue;
+      }
       String position = Pods.label(p, Labels.POSITION);
       if (Labels.POSITION_LEADER.equals(position)) {
         leadersByName.put(p.getMetadata().getName(), p);
@@ -47,7 +65,8 @@ public final class Observer {
       }
     }
     List<StatefulSet> workerSets = sets.values().stream()
-        .filter(s -> Labels.POSITION_WORKER.equals(Pods.label(s, Labels.COMPONENT)) && !Pods.terminating(s)).toList();
+        .filter(s -> Labels.POSITION_WORKER.equals(Pods.label(s, Labels.COMPONENT)) && !Pods.terminating(s) && inSet(m, s))
+        .toList();
 
     // Groups that exist, never a number the user typed: the cost of a reconcile follows what is in the cluster.
     TreeSet<Integer> indexes = new TreeSet<>();
@@ -56,14 +75,13 @@ public final class Observer {
 
     SortedMap<Integer, GroupView> groups = new TreeMap<>();
     for (int g : indexes) {
-      Pod leader = leadersByName.get(Names.leaderPod(d, g));
+      Pod leader = leadersByName.get(Names.leaderPod(m, g));
       List<Pod> workers = workersByGroup.getOrDefault(g, List.of()).stream()
           .sorted(Comparator.comparing(p -> Optional.ofNullable(Pods.ordinal(p)).orElse(Integer.MAX_VALUE))).toList();
-      groups.put(g, group(m, g, leader, sets.get(Names.workerStatefulSet(d, g)), workers, allPods));
+      groups.put(g, group(m, g, leader, sets.get(Names.workerStatefulSet(m, g)), workers, allPods));
     }
-    GroupSetView serving = new GroupSetView(GroupSetView.SERVING, sets.get(Names.leaderStatefulSet(d)), groups, workerSets);
-    return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.of(serving),
-        Map.of(), null);
+    String name = m.role() == null ? GroupSetView.SERVING : m.role().id();
+    return new GroupSetView(name, sets.get(Names.leaderStatefulSet(m)), groups, workerSets);
   }
 
   private static GroupView group(DeploymentModel m, int g, Pod leaderPod, StatefulSet workerSet, List<Pod> workers,

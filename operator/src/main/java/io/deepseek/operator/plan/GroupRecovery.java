@@ -67,11 +67,18 @@ public final class GroupRecovery {
    * failed group a fresh start.
    */
   public static State recorded(DeepSeekDeploymentStatus status, int index, String revision) {
+    return recorded(status, null, index, revision);
+  }
+
+  /** The counters of a group of a role (null: a deployment without roles). */
+  public static State recorded(DeepSeekDeploymentStatus status, io.deepseek.operator.api.v1alpha1.ServingRole role, int index,
+      String revision) {
     if (status == null) {
       return State.NONE;
     }
+    String roleId = role == null ? null : role.id();
     return status.groups.stream()
-        .filter(g -> Objects.equals(g.index, index) && Objects.equals(g.revision, revision))
+        .filter(g -> Objects.equals(g.role, roleId) && Objects.equals(g.index, index) && Objects.equals(g.revision, revision))
         .findFirst()
         .map(g -> new State(g.restarts == null ? 0 : g.restarts, g.lastRestartTime, Boolean.TRUE.equals(g.failed),
             g.lastFailure, g.leaderUID))

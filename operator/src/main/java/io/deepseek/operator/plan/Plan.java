@@ -18,7 +18,7 @@ import java.util.Objects;
  * @param countersFirst the recorded status with the recreation counters of groups about to be recreated or failed, to be
  *     written before any group is touched (an operator that dies in between must never recreate a group uncounted);
  *     null when nothing is counted
- * @param groupSets per set of groups: its rollout step and recovery decisions (one set today; one per role later)
+ * @param groupSets per set of groups: its rollout step and recovery decisions (one, or one per role with spec.roles)
  * @param conflicts objects the plan would create whose names belong to someone else: left untouched, reported
  * @param blocked a new deployment with conflicts: nothing at all is created until they are resolved
  * @param refusal why {@code problems} refuse the spec: {@link Reasons#INVALID_SPEC} or {@link Reasons#POLICY_VIOLATION}
@@ -75,7 +75,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
 
   /** The earliest moment this deployment must be reconciled again: a recovery's back-off or an autoscaling window. */
   public Instant wakeAt() {
-    Instant recovery = serving() == null ? null : serving().wakeAt();
+    Instant recovery = groupSets.stream().map(GroupSetPlan::wakeAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
     if (recovery == null || (autoscaleAt != null && autoscaleAt.isBefore(recovery))) {
       return autoscaleAt;
     }
@@ -86,7 +86,10 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
     return problems.isEmpty();
   }
 
-  /** The plan of the deployment's one set of groups (a deployment without roles); null when the spec is invalid. */
+  /**
+   * The plan of the deployment's one set of groups (a deployment without roles; with roles the first role's); null when
+   * the spec is invalid.
+   */
   public GroupSetPlan serving() {
     return groupSets.isEmpty() ? null : groupSets.get(0);
   }

@@ -100,31 +100,85 @@ public final class Planner {
   }
 
   private Plan plan() {
-    GroupSetView set = o.serving();
-    Map<Integer, GroupRecovery.Decision> recovery = decideRecovery(set);
-    DeepSeekDeploymentStatus countersFirst = recovery.values().stream().anyMatch(GroupRecovery::counts)
-        ? countersFirst(o.recorded(), set, recovery) : null;
-    recover(set, recovery);
-    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = autoscale(set, recovery);
+    // Recovery first, for every set: its counters are written before anything else.
+    Map<String, Map<Integer, GroupRecovery.Decision>> recoveries = new java.util.LinkedHashMap<>();
+    for (DeploymentModel set : m.sets()) {
+      recoveries.put(setName(set), decideRecovery(set, view(set)));
+    }
+    boolean counts = recoveries.values().stream().flatMap(r -> r.values().stream()).anyMatch(GroupRecovery::counts);
+    DeepSeekDeploymentStatus countersFirst = counts ? countersFirst(o.recorded(), o.groupSets(), recoveries) : null;
+    for (DeploymentModel set : m.sets()) {
+      recover(set, view(set), recoveries.get(setName(set)));
+    }
+    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = m.disaggregated() ? null
+        : autoscale(o.serving(), recoveries.get(GroupSetView.SERVING));
 
-    apply(Services.headless(m), o.services().get(Names.headlessService(d)));
-    apply(Services.client(m), o.services().get(Names.clientService(d)));
+    for (DeploymentModel set : m.sets()) {
+      apply(Services.headless(set), o.services().get(Names.headlessService(set)));
+    }
+    if (!m.disaggregated()) {
+      apply(Services.client(m), o.services().get(Names.clientService(m)));
+    }
     if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
       apply(RevisionHistory.of(d, revision, m.render()), null);
     }
-    GroupRollout.Step step = rollout(set, recovery);
-    Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(set.name(), step, recovery);
-    StatefulSet leaders = LeaderStatefulSets.build(m, revision, step.replicas(), step.partition());
-    if (apply(leaders, set.leaderSet())) {
-      leaderSetChanged(set, step);
+    List<DeploymentModel> sets = m.disaggregated() ? m.roles() : List.of(m);
+    Map<String, GroupRollout.Step> steps = new java.util.LinkedHashMap<>();
+    for (DeploymentModel set : sets) {
+      steps.put(setName(set), rollout(set, view(set), recoveries.get(setName(set))));
     }
-    workers(set, setPlan, step.replicas());
-    members(set);
+    if (m.disaggregated()) {
+      steps = Lockstep.hold(steps, progress(sets, recoveries));
+    }
+    List<Plan.GroupSetPlan> setPlans = new ArrayList<>();
+    for (DeploymentModel set : sets) {
+      GroupSetView view = view(set);
+      GroupRollout.Step step = steps.get(setName(set));
+      Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)));
+      setPlans.add(setPlan);
+      StatefulSet leaders = LeaderStatefulSets.build(set, revision, step.replicas(), step.partition());
+      if (apply(leaders, view.leaderSet())) {
+        leaderSetChanged(set, view, step);
+      }
+      workers(set, view, setPlan, step.replicas());
+      members(set, view);
+    }
     pruneHistory();
-    Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.of(setPlan),
+    Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.copyOf(setPlans),
         List.copyOf(conflicts), false, null, m.replicas(), autoscaling, autoscaleAt);
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
-    return !conflicts.isEmpty() && set.leaderSet() == null ? plan.blockedBy(conflicts) : plan;
+    boolean nothingYet = o.groupSets().stream().allMatch(v -> v.leaderSet() == null);
+    return !conflicts.isEmpty() && nothingYet ? plan.blockedBy(conflicts) : plan;
+  }
+
+  private static String setName(DeploymentModel set) {
+    return set.role() == null ? GroupSetView.SERVING : set.role().id();
+  }
+
+  private GroupSetView view(DeploymentModel set) {
+    return o.set(setName(set));
+  }
+
+  /** How far each role's rollout got: groups at the revision, ready and not being recreated, over the role's replicas. */
+  private Map<String, Lockstep.Progress> progress(List<DeploymentModel> sets,
+      Map<String, Map<Integer, GroupRecovery.Decision>> recoveries) {
+    Map<String, Lockstep.Progress> progress = new java.util.LinkedHashMap<>();
+    for (DeploymentModel set : sets) {
+      GroupSetView view = view(set);
+      Map<Integer, GroupRecovery.Decision> recovery = recoveries.get(setName(set));
+      int done = 0;
+      for (GroupView g : view.groups().values()) {
+        if (g.index() < set.replicas() && g.hasLeader() && revision.equals(g.revision()) && g.ready()
+            && !GroupRecovery.recreates(recovery.get(g.index()))) {
+          done++;
+        }
+      }
+      // Released so far at the new revision: the leader StatefulSet's partition once its template is at it, else none.
+      Integer partition = view.partition();
+      int held = revision.equals(view.templateRevision()) ? (partition == null ? 0 : partition) : set.replicas();
+      progress.put(setName(set), new Lockstep.Progress(done, set.replicas(), held));
+    }
+    return progress;
   }
 
   /** The groups wanted before this reconcile: with spec.autoscaling the autoscaler's last count, else spec.replicas. */
@@ -262,13 +316,13 @@ public final class Planner {
   }
 
   /** Decides for every group that has a leader; writes nothing. */
-  private Map<Integer, GroupRecovery.Decision> decideRecovery(GroupSetView set) {
+  private Map<Integer, GroupRecovery.Decision> decideRecovery(DeploymentModel m, GroupSetView set) {
     Map<Integer, GroupRecovery.Decision> decisions = new TreeMap<>();
     for (GroupView g : set.groups().values()) {
       if (!g.hasLeader()) {
         continue;
       }
-      GroupRecovery.State before = GroupRecovery.recorded(o.recorded(), g.index(), g.revision());
+      GroupRecovery.State before = GroupRecovery.recorded(o.recorded(), m.role(), g.index(), g.revision());
       String lost = GroupRecovery.leaderReplaced(before, g.leader());
       String failure = lost != null ? lost
           : GroupRecovery.failure(m, g.leader(), g.members(), g.workersOfLeader() ? g.workerSet() : null, g.ready(), now);
@@ -283,31 +337,66 @@ public final class Planner {
    */
   static DeepSeekDeploymentStatus countersFirst(DeepSeekDeploymentStatus recorded, GroupSetView set,
       Map<Integer, GroupRecovery.Decision> decisions) {
+    return countersFirst(recorded, List.of(set), Map.of(set.name(), decisions));
+  }
+
+  /** @param decisions per set name (the role's id, or {@link GroupSetView#SERVING}) */
+  static DeepSeekDeploymentStatus countersFirst(DeepSeekDeploymentStatus recorded, List<GroupSetView> sets,
+      Map<String, Map<Integer, GroupRecovery.Decision>> decisions) {
     DeepSeekDeploymentStatus s = recorded == null ? new DeepSeekDeploymentStatus() : Json.copy(recorded);
-    decisions.forEach((index, decision) -> {
-      if (!GroupRecovery.counts(decision)) {
-        return;
-      }
-      GroupView now = set.group(index);
-      GroupStatus g = s.groups.stream().filter(x -> Objects.equals(x.index, index)).findFirst().orElse(null);
-      if (g == null) {
-        g = new GroupStatus();
-        g.index = index;
-        g.leader = now.leaderName();
-        s.groups.add(g);
-      }
-      g.revision = now.revision();
-      g.leaderUID = now.leaderUid();
-      GroupRecovery.record(g, decision);
-    });
-    s.groups.sort(Comparator.comparing(g -> g.index));
+    for (GroupSetView set : sets) {
+      String role = GroupSetView.SERVING.equals(set.name()) ? null : set.name();
+      decisions.getOrDefault(set.name(), Map.of()).forEach((index, decision) -> {
+        if (!GroupRecovery.counts(decision)) {
+          return;
+        }
+        GroupView now = set.group(index);
+        GroupStatus g = s.groups.stream().filter(x -> Objects.equals(x.role, role) && Objects.equals(x.index, index))
+            .findFirst().orElse(null);
+        if (g == null) {
+          g = new GroupStatus();
+          g.role = role;
+          g.index = index;
+          g.leader = now.leaderName();
+          s.groups.add(g);
+        }
+        g.revision = now.revision();
+        g.leaderUID = now.leaderUid();
+        GroupRecovery.record(g, decision);
+      });
+    }
+    s.groups.sort(GROUP_ORDER);
     return s;
   }
 
+  /** Status entries in order: without a role first, then prefill, then decode; by index within each. */
+  public static final Comparator<GroupStatus> GROUP_ORDER = Comparator
+      .comparing((GroupStatus g) -> g.role == null ? -1 : roleOrder(g.role))
+      .thenComparing(g -> g.index, Comparator.nullsLast(Comparator.naturalOrder()));
+
+  private static int roleOrder(String role) {
+    io.deepseek.operator.api.v1alpha1.ServingRole r = io.deepseek.operator.api.v1alpha1.ServingRole.fromId(role);
+    return r == null ? Integer.MAX_VALUE : r.ordinal();
+  }
+
+  /** " prefill" or " decode" with roles, else nothing: said before "group(s)" in Events. */
+  static String kind(DeploymentModel m) {
+    return m.role() == null ? "" : " " + m.role().id();
+  }
+
+  /** "Group 3", or with roles "Prefill group 3": how Events and messages name a group. */
+  static String groupName(DeploymentModel m, int index) {
+    if (m.role() == null) {
+      return "Group " + index;
+    }
+    String id = m.role().id();
+    return Character.toUpperCase(id.charAt(0)) + id.substring(1) + " group " + index;
+  }
+
   /** Recreates groups (worker StatefulSet and leader pod deleted) and says so in Events. */
-  private void recover(GroupSetView set, Map<Integer, GroupRecovery.Decision> decisions) {
+  private void recover(DeploymentModel m, GroupSetView set, Map<Integer, GroupRecovery.Decision> decisions) {
     decisions.forEach((index, decision) -> {
-      String counted = "Group " + index + " (recreation " + decision.state().restarts() + " of " + m.maxRestarts() + "): "
+      String counted = groupName(m, index) + " (recreation " + decision.state().restarts() + " of " + m.maxRestarts() + "): "
           + decision.failure();
       switch (decision.action()) {
         case RECREATE -> {
@@ -322,7 +411,7 @@ public final class Planner {
           }
         }
         case RECREATED -> warn(Reasons.RECREATING_GROUP, counted + "; its workers follow it");
-        case FAIL -> warn(Reasons.GROUP_FAILED, "Group " + index + " failed " + decision.state().restarts() + " times within "
+        case FAIL -> warn(Reasons.GROUP_FAILED, groupName(m, index) + " failed " + decision.state().restarts() + " times within "
             + m.failureWindow().toMinutes() + "m and is left alone: " + decision.failure());
         default -> { }
       }
@@ -330,7 +419,7 @@ public final class Planner {
   }
 
   /** The leader StatefulSet's replicas and partition: whole groups, within maxUnavailable and maxSurge. */
-  private GroupRollout.Step rollout(GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
+  private GroupRollout.Step rollout(DeploymentModel m, GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
     Map<Integer, GroupRollout.Group> view = new TreeMap<>();
     for (GroupView g : set.groups().values()) {
       if (g.hasLeader()) {
@@ -342,20 +431,20 @@ public final class Planner {
         partition == null ? 0 : partition, view);
   }
 
-  private void leaderSetChanged(GroupSetView set, GroupRollout.Step step) {
+  private void leaderSetChanged(DeploymentModel m, GroupSetView set, GroupRollout.Step step) {
     StatefulSet before = set.leaderSet();
     String beforeRevision = set.templateRevision();
     if (before != null && !revision.equals(beforeRevision)) {
-      normal(Reasons.ROLLING_UPDATE, "Rolling groups from revision " + beforeRevision + " to " + revision + " (maxUnavailable "
+      normal(Reasons.ROLLING_UPDATE, "Rolling" + kind(m) + " groups from revision " + beforeRevision + " to " + revision + " (maxUnavailable "
           + m.maxUnavailable() + ", maxSurge " + m.maxSurge() + ", partition " + m.partition() + ")");
     } else if (before != null && step.inProgress() && !Objects.equals(set.partition(), step.partition())) {
-      normal(Reasons.ROLLING_UPDATE, "Releasing groups " + step.partition() + " and above: " + step.step());
+      normal(Reasons.ROLLING_UPDATE, "Releasing" + kind(m) + " groups " + step.partition() + " and above: " + step.step());
     }
     if (before == null) {
       normal(Reasons.CREATED_GROUPS,
-          "Created " + m.replicas() + " group(s) of " + m.nodes() + " pod(s) (" + m.acceleratorSummary() + " each)");
+          "Created " + m.replicas() + kind(m) + " group(s) of " + m.nodes() + " pod(s) (" + m.acceleratorSummary() + " each)");
     } else if (!step.inProgress() && !Objects.equals(set.leaderReplicas(), m.replicas())) {
-      normal(Reasons.SCALED_GROUPS, "Scaled from " + set.leaderReplicas() + " to " + m.replicas() + " group(s)");
+      normal(Reasons.SCALED_GROUPS, "Scaled from " + set.leaderReplicas() + " to " + m.replicas() + kind(m) + " group(s)");
     }
   }
 
@@ -365,7 +454,7 @@ public final class Planner {
    * once the old leader pod is gone, but deleting now starts the new group sooner. A leader that still exists (serving
    * or draining) keeps its workers, also in a group scaled away.
    */
-  private void workers(GroupSetView set, Plan.GroupSetPlan plan, int leaderReplicas) {
+  private void workers(DeploymentModel m, GroupSetView set, Plan.GroupSetPlan plan, int leaderReplicas) {
     for (StatefulSet workerSet : set.workerSets()) {
       String name = workerSet.getMetadata().getName();
       if (deleted(workerSet)) {
@@ -391,7 +480,7 @@ public final class Planner {
       if (g >= leaderReplicas || leader == null || Pods.terminating(leader) || Pods.ip(leader) == null || plan.recreating(g)) {
         continue;
       }
-      String name = Names.workerStatefulSet(d, g);
+      String name = Names.workerStatefulSet(m, g);
       StatefulSet actual = o.statefulSets().get(name);
       actual = actual == null || deleted(actual) ? null : actual;
       String leaderRevision = Pods.label(leader, Labels.REVISION);
@@ -401,25 +490,28 @@ public final class Planner {
         if (stored == null) {
           if (actual == null) {
             // Nothing records what that revision ran: the group comes back at the revision its leader ordinal gets now.
-            warn(Reasons.RECREATING_GROUP, "Group " + g + ": leader " + leader.getMetadata().getName() + " runs revision "
+            warn(Reasons.RECREATING_GROUP, groupName(m, g) + ": leader " + leader.getMetadata().getName() + " runs revision "
                 + leaderRevision + ", which is no longer known; recreating it");
             delete(leader, "group " + g + " runs the unknown revision " + leaderRevision);
           }
           continue;
         }
         at = DeploymentModel.of(RevisionHistory.at(d, stored)).renderedAs(RevisionHistory.render(stored));
+        if (m.role() != null) {
+          at = at.forRole(m.role());
+        }
       }
       boolean written = apply(WorkerStatefulSets.build(at, leaderRevision, g, leader.getMetadata().getName(),
           leader.getMetadata().getUid(), Pods.ip(leader)), actual);
       if (written && actual == null) {
-        normal(Reasons.CREATED_GROUP_WORKERS, "Group " + g + ": created " + (m.nodes() - 1) + " worker(s) for leader "
+        normal(Reasons.CREATED_GROUP_WORKERS, groupName(m, g) + ": created " + (m.nodes() - 1) + " worker(s) for leader "
             + leader.getMetadata().getName() + " (" + Pods.ip(leader) + ") at revision " + leaderRevision);
       }
     }
   }
 
   /** Once a group's workers all exist, their UIDs are its members: any other worker pod later is a replacement. */
-  private void members(GroupSetView set) {
+  private void members(DeploymentModel m, GroupSetView set) {
     for (StatefulSet workerSet : set.workerSets()) {
       if (deleted(workerSet) || Pods.annotation(workerSet, Annotations.MEMBERS) != null) {
         continue;

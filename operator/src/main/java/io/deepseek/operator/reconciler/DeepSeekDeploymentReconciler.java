@@ -160,8 +160,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private DeepSeekDeployment execute(Context<DeepSeekDeployment> ctx, DeepSeekDeployment d, Plan plan) {
     KubernetesClient client = ctx.getClient();
     DeepSeekDeployment current = plan.countersFirst() == null ? d : patchStatus(ctx, d, plan.countersFirst());
-    if (plan.serving() != null) {
-      deploymentMetrics.recreated(d, (int) plan.serving().recovery().values().stream()
+    if (!plan.groupSets().isEmpty()) {
+      deploymentMetrics.recreated(d, (int) plan.groupSets().stream().flatMap(set -> set.recovery().values().stream())
           .filter(r -> r.action() == GroupRecovery.Action.RECREATE || r.action() == GroupRecovery.Action.RECREATED).count());
     }
     for (Plan.Delete delete : plan.deletes()) {

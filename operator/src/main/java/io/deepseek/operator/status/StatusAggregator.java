@@ -40,8 +40,8 @@ final class StatusAggregator {
   }
 
   /** A group that is not ready, and what it waits for. */
-  void notReady(int group, String message) {
-    notReady.add("group " + group + ": " + message);
+  void notReady(String group, String message) {
+    notReady.add(group + ": " + message);
   }
 
   Trouble worst() {

@@ -56,51 +56,49 @@ public final class StatusRenderer {
     List<Condition> before = previous == null ? List.of() : previous.conditions;
     DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
     s.observedGeneration = generation;
-    s.selector = Labels.selectorString(Labels.leaderSelector(m.resource()));
-    s.endpoint = Names.endpoint(m.resource(), m.servicePort());
-    s.accelerator = m.acceleratorSummary();
+    s.selector = Labels.selectorString(Labels.leaderSelector(m));
+    s.endpoint = Names.endpoint(m, m.servicePort());
+    s.accelerator = distinct(m, DeploymentModel::acceleratorSummary);
     s.engine = m.engineType().name();
-    s.nodesPerGroup = m.nodes();
+    s.nodesPerGroup = m.sets().stream().map(DeploymentModel::nodes).distinct().count() == 1 ? m.sets().get(0).nodes() : null;
     s.model = model(m);
     String revision = plan.revision();
     s.updateRevision = revision;
     s.autoscaling = autoscaling(plan.autoscaling(), previous == null ? null : previous.autoscaling, now);
 
-    Plan.GroupSetPlan setPlan = plan.serving();
-    Map<Integer, GroupRecovery.Decision> recovery = setPlan == null ? Map.of() : setPlan.recovery();
-    GroupRollout.Step rollout = setPlan == null ? null : setPlan.rollout();
     StatusAggregator troubles = new StatusAggregator();
-    GroupSetView set = o.serving();
     int existing = 0;
     int ready = 0;
     int updated = 0;
-    // The groups that exist, and those below spec.replicas that the status remembers (their leader is being replaced).
-    TreeSet<Integer> indexes = new TreeSet<>(set.groups().keySet());
-    if (previous != null) {
-      previous.groups.stream().map(g -> g.index).filter(i -> i != null && i < m.replicas()).forEach(indexes::add);
-    }
-    for (int index : indexes) {
-      GroupView view = set.group(index);
-      if (!view.hasLeader()) {
-        GroupStatus carried = view.index() < m.replicas() ? carried(m, previous, view.index()) : null;
-        if (carried != null) {
-          s.groups.add(carried);
+    GroupRollout.Step rollout = null;
+    for (DeploymentModel set : m.sets()) {
+      String name = set.role() == null ? GroupSetView.SERVING : set.role().id();
+      Plan.GroupSetPlan setPlan = plan.groupSets().stream().filter(p -> name.equals(p.name())).findFirst().orElse(null);
+      Counts counts = groups(set, o.set(name), setPlan, previous, revision, troubles, s.groups);
+      existing += counts.existing();
+      // With roles each role counts up to its own replicas: surge groups of one role never make up for the other.
+      ready += set.role() == null ? counts.ready() : Math.min(counts.ready(), set.replicas());
+      updated += counts.updated();
+      GroupRollout.Step step = setPlan == null ? null : setPlan.rollout();
+      if (rollout == null || (step != null && step.inProgress() && !rollout.inProgress())) {
+        rollout = step;
+      }
+      if (set.role() != null) {
+        DeepSeekDeploymentStatus.RoleStatus rs = new DeepSeekDeploymentStatus.RoleStatus();
+        rs.role = set.role().id();
+        rs.desiredReplicas = set.replicas();
+        rs.replicas = counts.existing();
+        rs.readyReplicas = counts.ready();
+        rs.updatedReplicas = counts.updated();
+        if (s.roles == null) {
+          s.roles = new ArrayList<>();
         }
-        continue;
+        s.roles.add(rs);
       }
-      GroupStatus gs = group(m, view, troubles);
-      GroupRecovery.Decision decision = recovery.get(view.index());
-      if (decision != null) {
-        recovery(m, gs, decision, troubles);
-      }
-      existing++;
-      s.groups.add(gs);
-      ready += Boolean.TRUE.equals(gs.ready) ? 1 : 0;
-      updated += revision.equals(gs.revision) ? 1 : 0;
     }
     plan.conflicts().forEach(c -> troubles.add(Trouble.NAME_CONFLICT, c));
     s.groups.stream().filter(gs -> !Boolean.TRUE.equals(gs.ready) && gs.message != null)
-        .forEach(gs -> troubles.notReady(gs.index, gs.message));
+        .forEach(gs -> troubles.notReady(groupName(gs), gs.message));
     s.replicas = existing;
     s.readyReplicas = ready;
     s.updatedReplicas = updated;
@@ -192,9 +190,64 @@ public final class StatusRenderer {
     return c.make(Conditions.PROGRESSING, false, Reasons.COMPLETE, "All groups run revision " + revision + ".");
   }
 
+  record Counts(int existing, int ready, int updated) {}
+
+  /** A figure of the deployment; with roles that differ in it, each role's ("prefill 8x H200-141GB, decode ..."). */
+  static String distinct(DeploymentModel m, java.util.function.Function<DeploymentModel, String> figure) {
+    List<String> values = m.sets().stream().map(figure).distinct().toList();
+    if (values.size() == 1) {
+      return values.get(0);
+    }
+    return String.join(", ", m.sets().stream().map(r -> r.role().id() + " " + figure.apply(r)).toList());
+  }
+
+  /** "group 3", or with roles "prefill group 3". */
+  static String groupName(GroupStatus gs) {
+    return (gs.role == null ? "" : gs.role + " ") + "group " + gs.index;
+  }
+
+  /**
+   * One set's groups into {@code out}: those that exist, and those below its replicas that the status remembers (their
+   * leader is being replaced).
+   */
+  private static Counts groups(DeploymentModel m, GroupSetView set, Plan.GroupSetPlan setPlan,
+      DeepSeekDeploymentStatus previous, String revision, StatusAggregator troubles, List<GroupStatus> out) {
+    Map<Integer, GroupRecovery.Decision> recovery = setPlan == null ? Map.of() : setPlan.recovery();
+    String role = m.role() == null ? null : m.role().id();
+    int existing = 0;
+    int ready = 0;
+    int updated = 0;
+    TreeSet<Integer> indexes = new TreeSet<>(set.groups().keySet());
+    if (previous != null) {
+      previous.groups.stream().filter(g -> Objects.equals(g.role, role)).map(g -> g.index)
+          .filter(i -> i != null && i < m.replicas()).forEach(indexes::add);
+    }
+    for (int index : indexes) {
+      GroupView view = set.group(index);
+      if (!view.hasLeader()) {
+        GroupStatus carried = view.index() < m.replicas() ? carried(m, previous, view.index()) : null;
+        if (carried != null) {
+          out.add(carried);
+        }
+        continue;
+      }
+      GroupStatus gs = group(m, view, troubles);
+      GroupRecovery.Decision decision = recovery.get(view.index());
+      if (decision != null) {
+        recovery(m, gs, decision, troubles);
+      }
+      existing++;
+      out.add(gs);
+      ready += Boolean.TRUE.equals(gs.ready) ? 1 : 0;
+      updated += revision.equals(gs.revision) ? 1 : 0;
+    }
+    return new Counts(existing, ready, updated);
+  }
+
   /** A group as observed: index, leader, revision, readiness, nodes, and what it waits for. */
   private static GroupStatus group(DeploymentModel m, GroupView view, StatusAggregator troubles) {
     GroupStatus gs = new GroupStatus();
+    gs.role = m.role() == null ? null : m.role().id();
     gs.index = view.index();
     gs.leader = view.leaderName();
     gs.revision = view.revision();
@@ -203,10 +256,10 @@ public final class StatusRenderer {
     gs.ready = view.ready();
     int wanted = m.nodes() - 1;
     if (view.unschedulable() != null) {
-      troubles.add(Trouble.UNSCHEDULABLE, "group " + view.index() + ": " + view.unschedulable());
+      troubles.add(Trouble.UNSCHEDULABLE, groupName(gs) + ": " + view.unschedulable());
       gs.message = view.unschedulable();
     } else if (view.downloadFailure() != null) {
-      troubles.add(Trouble.MODEL_DOWNLOAD_FAILED, "group " + view.index() + ": " + view.downloadFailure());
+      troubles.add(Trouble.MODEL_DOWNLOAD_FAILED, groupName(gs) + ": " + view.downloadFailure());
       gs.message = view.downloadFailure();
     } else if (view.ready()) {
       gs.message = null;
@@ -228,7 +281,8 @@ public final class StatusRenderer {
    */
   private static GroupStatus carried(DeploymentModel m, DeepSeekDeploymentStatus previous, int g) {
     GroupStatus was = previous == null ? null
-        : previous.groups.stream().filter(x -> Objects.equals(x.index, g)).findFirst().orElse(null);
+        : previous.groups.stream().filter(x -> Objects.equals(x.role, m.role() == null ? null : m.role().id())
+            && Objects.equals(x.index, g)).findFirst().orElse(null);
     if (was == null || (was.leaderUID == null && !Boolean.TRUE.equals(was.failed) && (was.restarts == null || was.restarts == 0))) {
       return null;
     }
@@ -236,7 +290,7 @@ public final class StatusRenderer {
     c.ready = false;
     c.leader = null;
     c.nodes = new ArrayList<>();
-    c.message = "waiting for a new leader pod " + Names.leaderPod(m.resource(), g);
+    c.message = "waiting for a new leader pod " + Names.leaderPod(m, g);
     return c;
   }
 
@@ -246,7 +300,7 @@ public final class StatusRenderer {
     if (st.failed()) {
       gs.ready = gs.ready && d.failure() == null;
       gs.message = "failed after " + st.restarts() + " recreations: " + st.lastFailure();
-      troubles.add(Trouble.GROUP_FAILED, "group " + gs.index + " failed after " + st.restarts() + " recreations within "
+      troubles.add(Trouble.GROUP_FAILED, groupName(gs) + " failed after " + st.restarts() + " recreations within "
           + m.failureWindow().toMinutes() + "m; last: " + st.lastFailure());
     } else if (d.failure() != null) {
       gs.ready = false;
@@ -255,7 +309,7 @@ public final class StatusRenderer {
         case WAIT -> gs.message = "recreating the group at " + d.waitUntil() + " (back-off): " + d.failure();
         default -> gs.message = d.failure() + " (failure.policy None: left to the kubelet)";
       }
-      troubles.add(Trouble.GROUP_RESTARTING, "group " + gs.index + ": " + gs.message);
+      troubles.add(Trouble.GROUP_RESTARTING, groupName(gs) + ": " + gs.message);
     }
   }
 

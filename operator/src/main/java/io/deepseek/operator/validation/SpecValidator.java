@@ -79,6 +79,12 @@ public final class SpecValidator {
       p.add("spec.startup.timeout: '" + d.getSpec().startup.timeout + "' is not a duration such as 45m or 1h30m (at most 100000h)");
     }
     shutdown(m, p);
+    deepEP(m, p);
+    if (m.disaggregated()) {
+      hccnConfig(m, p, policy);
+      roles(m, p, maxGroups);
+      return p;
+    }
     if (p.isEmpty()) {
       p.addAll(EngineSupport.check(m));
     }
@@ -86,6 +92,86 @@ public final class SpecValidator {
       p.addAll(Sizing.check(m));
     }
     return p;
+  }
+
+  /**
+   * The node file vllm-ascend P/D mounts: the default /etc/hccn.conf always (it is the driver's, like the driver mounts);
+   * another path is a host path like any other, within the operator's allowed prefixes.
+   */
+  private static void hccnConfig(DeploymentModel m, List<String> p, HostPathPolicy policy) {
+    String path = m.disaggregation().hccnConfig;
+    if (path == null) {
+      return;
+    }
+    if (m.engineType() != io.deepseek.operator.api.v1alpha1.EngineType.VLLMAscend) {
+      p.add("spec.disaggregation.hccnConfig: for engine.type VLLMAscend only");
+    } else if (Boolean.TRUE.equals(m.accelerator().hostDriverMounts) && !DeploymentModel.DEFAULT_HCCN_CONFIG.equals(path)) {
+      p.add("spec.disaggregation.hccnConfig: accelerator.hostDriverMounts mounts the node's /etc/hccn.conf; unset one of them");
+    } else if (!DeploymentModel.DEFAULT_HCCN_CONFIG.equals(path)) {
+      policy.check("spec.disaggregation.hccnConfig", path).ifPresent(p::add);
+    }
+  }
+
+  /** DeepEP is an all-to-all for expert parallelism; vLLM has no automatic mode, vllm-ascend none at all. */
+  private static void deepEP(DeploymentModel m, List<String> p) {
+    var mode = m.engine().deepEP;
+    if (mode == null) {
+      return;
+    }
+    if (!Boolean.TRUE.equals(m.engine().expertParallel)) {
+      p.add("spec.engine.deepEP: needs spec.engine.expertParallel: true (DeepEP exchanges tokens between expert-parallel ranks)");
+    }
+    if (m.engineType() == io.deepseek.operator.api.v1alpha1.EngineType.VLLMAscend) {
+      p.add("spec.engine.deepEP: DeepEP runs on NVIDIA GPUs; vllm-ascend has its own MoE communication (leave it unset)");
+    } else if (m.engineType() == io.deepseek.operator.api.v1alpha1.EngineType.VLLM
+        && mode == io.deepseek.operator.api.v1alpha1.DeepEPMode.Auto) {
+      p.add("spec.engine.deepEP: vLLM has no automatic DeepEP mode; use Normal (deepep_high_throughput) or LowLatency"
+          + " (deepep_low_latency)");
+    }
+  }
+
+  /**
+   * With spec.roles, each role as its groups will run: the checks of a deployment's groups on the role's fields over the
+   * deployment's, and what the KV transfer needs. Messages name the role.
+   */
+  private static void roles(DeploymentModel m, List<String> p, int maxGroups) {
+    var backend = m.transferBackend();
+    boolean ascend = m.engineType() == io.deepseek.operator.api.v1alpha1.EngineType.VLLMAscend;
+    if ((backend == io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.Ascend) != ascend) {
+      p.add("spec.disaggregation.transferBackend: " + backend + (ascend ? " does not run on vllm-ascend; use Ascend"
+          : " is vllm-ascend's (engine.type VLLMAscend); use Mooncake or NIXL"));
+    }
+    for (String device : m.ibDevices()) {
+      if (device == null || !device.matches("^[A-Za-z0-9_.:-]{1,64}$")) {
+        p.add("spec.disaggregation.ibDevices: '" + device + "' is not an RDMA device name such as mlx5_0");
+      }
+    }
+    for (DeploymentModel r : m.roles()) {
+      List<String> q = new ArrayList<>();
+      if (r.replicas() > maxGroups) {
+        q.add("replicas: " + r.replicas() + " groups is more than this operator allows in one deployment (" + maxGroups + ")");
+      }
+      if (r.accelerator().perNode == null || r.accelerator().perNode < 1) {
+        q.add("accelerator.perNode: required (in the role or in spec.accelerator)");
+      } else {
+        parallelism(r, q);
+        ports(r, q);
+        int bootstrap = r.bootstrapPort();
+        if (bootstrap == r.enginePort() || (r.multiNode() && bootstrap >= r.distInitPort() && bootstrap <= r.distInitPort() + 6)) {
+          q.add("disaggregation.bootstrapPort " + bootstrap + " is taken by the engine's HTTP or rendezvous ports");
+        }
+        extraArgs(r, q);
+        env(r, q);
+        deepEP(r, q);
+        if (q.isEmpty()) {
+          q.addAll(EngineSupport.check(r));
+        }
+        if (q.isEmpty()) {
+          q.addAll(Sizing.check(r));
+        }
+      }
+      q.forEach(problem -> p.add("spec.roles." + r.role().id() + " (over the deployment's fields): " + problem));
+    }
   }
 
   /** The numbers every other check divides by, in their ranges; false when any is not. */

@@ -38,6 +38,24 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     value = "!has(self.engine) || !has(self.accelerator) || (self.engine.type == 'VLLMAscend') == (self.accelerator.type == 'AscendNPU')",
     message = "engine.type VLLMAscend runs on accelerator.type AscendNPU, and SGLang and VLLM on NvidiaGPU",
     reason = "FieldValueInvalid", fieldPath = ".engine.type")
+@ValidationRule(
+    value = "!has(self.roles) || self.replicas == 1",
+    message = "with spec.roles each role has its own replicas (spec.roles.prefill.replicas, spec.roles.decode.replicas);"
+        + " leave spec.replicas unset (and scale the roles, not the deployment)",
+    reason = "FieldValueInvalid", fieldPath = ".replicas")
+@ValidationRule(
+    value = "!has(self.roles) || !has(self.autoscaling)",
+    message = "spec.autoscaling sizes a deployment without roles; with spec.roles set each role's replicas",
+    reason = "FieldValueInvalid", fieldPath = ".autoscaling")
+@ValidationRule(
+    value = "has(self.roles) || !has(self.disaggregation)",
+    message = "spec.disaggregation configures spec.roles: set both or neither",
+    reason = "FieldValueInvalid", fieldPath = ".disaggregation")
+@ValidationRule(
+    value = "!has(self.roles) || !has(self.engine) || !has(self.disaggregation) || !has(self.disaggregation.transferBackend)"
+        + " || (self.disaggregation.transferBackend == 'Ascend') == (self.engine.type == 'VLLMAscend')",
+    message = "disaggregation.transferBackend Ascend is vllm-ascend's (engine.type VLLMAscend), which runs no other",
+    reason = "FieldValueInvalid", fieldPath = ".disaggregation.transferBackend")
 public class DeepSeekDeploymentSpec {
   @SpecReplicas
   @Default("1")
@@ -106,4 +124,13 @@ public class DeepSeekDeploymentSpec {
       + " usage, time to first token), between minReplicas and maxReplicas. Then spec.replicas is not used and the operator"
       + " never writes the spec: its decisions are in status.autoscaling (GitOps-clean). Never touches a pod.")
   public AutoscalingSpec autoscaling;
+
+  @JsonPropertyDescription("Prefill/decode disaggregation: the deployment's groups split into a prefill role and a decode"
+      + " role, each with its own replicas and, where set, its own parallelism, accelerators, resources and engine tuning."
+      + " A spec change rolls both roles in lockstep. Without it every group serves whole requests.")
+  public RolesSpec roles;
+
+  @JsonPropertyDescription("With spec.roles: how the KV cache moves from prefill to decode groups (transfer backend,"
+      + " bootstrap port, RDMA devices).")
+  public DisaggregationSpec disaggregation;
 }

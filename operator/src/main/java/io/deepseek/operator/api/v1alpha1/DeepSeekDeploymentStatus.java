@@ -78,6 +78,27 @@ public class DeepSeekDeploymentStatus {
   @JsonPropertyDescription("One entry per group.")
   public List<GroupStatus> groups = new ArrayList<>();
 
+  @JsonPropertyDescription("With spec.roles: the groups of each role (the totals above count both roles).")
+  public List<RoleStatus> roles;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class RoleStatus {
+    @JsonPropertyDescription("prefill or decode.")
+    public String role;
+
+    @JsonPropertyDescription("Groups of the role wanted (spec.roles.<role>.replicas).")
+    public Integer desiredReplicas;
+
+    @JsonPropertyDescription("Groups of the role that exist.")
+    public Integer replicas;
+
+    @JsonPropertyDescription("Groups of the role whose every pod is ready.")
+    public Integer readyReplicas;
+
+    @JsonPropertyDescription("Groups of the role whose pods run the update revision.")
+    public Integer updatedReplicas;
+  }
+
   @JsonPropertyDescription("What the autoscaler measured and decided (spec.autoscaling): the operator sizes the groups"
       + " from here and never writes the spec.")
   public AutoscalingStatus autoscaling;
@@ -149,6 +170,9 @@ public class DeepSeekDeploymentStatus {
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class GroupStatus {
+    @JsonPropertyDescription("With spec.roles: the group's role (prefill or decode); its index counts within the role.")
+    public String role;
+
     @JsonPropertyDescription("Group index: the leader pod's ordinal.")
     public Integer index;
 

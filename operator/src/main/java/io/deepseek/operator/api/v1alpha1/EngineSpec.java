@@ -92,6 +92,10 @@ public class EngineSpec {
       + " --enable-expert-parallel).")
   public Boolean expertParallel;
 
+  @JsonPropertyDescription("DeepEP all-to-all for the MoE layers with expert parallelism (SGLang --moe-a2a-backend deepep"
+      + " --deepep-mode; vLLM --all2all-backend deepep_high_throughput or deepep_low_latency). Needs expertParallel.")
+  public DeepEPMode deepEP;
+
   @JsonPropertyDescription("Speculative decoding (multi-token prediction).")
   public SpeculativeSpec speculative;
 
