@@ -76,8 +76,10 @@ public final class Planner {
     if (stored != null) {
       return RevisionHistory.render(stored);
     }
-    GroupSetView set = o.serving();
-    return set.leaderSet() != null && revision.equals(set.templateRevision()) ? RenderVersion.LEGACY : RenderVersion.CURRENT;
+    // Roles came after renderings were recorded: a set of roles always has its rendering in the history.
+    GroupSetView set = o.groupSets().size() == 1 ? o.groupSets().get(0) : null;
+    return set != null && GroupSetView.SERVING.equals(set.name()) && set.leaderSet() != null
+        && revision.equals(set.templateRevision()) ? RenderVersion.LEGACY : RenderVersion.CURRENT;
   }
 
   /**

@@ -66,6 +66,63 @@ class CrdValidationTest {
     assertThat(client.resource(v3).create().getSpec().engine.port).isEqualTo(40000);
   }
 
+  static DeepSeekDeployment pd(String name, Consumer<DeepSeekDeployment> change) {
+    DeepSeekDeployment d = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
+    d.getMetadata().setName(name);
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    d.getMetadata().setGeneration(null);
+    change.accept(d);
+    return d;
+  }
+
+  @Test
+  void theDisaggregatedExamplesAreAcceptedAndTheirRolesCannotComeOrGo() throws IOException {
+    try (Stream<Path> files = Files.list(ProjectPaths.examples().resolve("disaggregated"))) {
+      for (Path f : files.sorted().toList()) {
+        DeepSeekDeployment d = Fixtures.example("disaggregated/" + f.getFileName());
+        d.getMetadata().setNamespace(ns);
+        d.getMetadata().setUid(null);
+        DeepSeekDeployment created = client.resource(d).create();
+        assertThat(created.getSpec().replicas).as("spec.replicas defaults to 1, which roles leave alone").isEqualTo(1);
+        assertThat(created.getSpec().roles.decode.replicas).isEqualTo(1);
+      }
+    }
+    // Scaling a role is an update like any other; adding or removing roles is not.
+    DeepSeekDeployment live = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").get();
+    live.getSpec().roles.decode.replicas = 3;
+    assertThat(client.resource(live).update().getSpec().roles.decode.replicas).isEqualTo(3);
+    live = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").get();
+    live.getSpec().roles = null;
+    live.getSpec().disaggregation = null;
+    DeepSeekDeployment withoutRoles = live;
+    assertThatThrownBy(() -> client.resource(withoutRoles).update()).isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.roles cannot be added to or removed from a deployment");
+    DeepSeekDeployment plain = client.resource(s4("plain", d -> { })).create();
+    plain.getSpec().roles = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml").getSpec().roles;
+    assertThatThrownBy(() -> client.resource(plain).update()).isInstanceOf(KubernetesClientException.class)
+        .hasMessageContaining("spec.roles cannot be added to or removed from a deployment");
+  }
+
+  @Test
+  void rolesAreRefusedWhatTheyCannotMean() {
+    assertRejected(pd("pd-replicas", d -> d.getSpec().replicas = 2), "spec.replicas", "with spec.roles each role has its own replicas");
+    assertRejected(pd("pd-autoscaling", d -> {
+      d.getSpec().autoscaling = new io.deepseek.operator.api.v1alpha1.AutoscalingSpec();
+      d.getSpec().autoscaling.maxReplicas = 4;
+      var target = new io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Target();
+      target.metric = io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric.values()[0];
+      target.value = "8";
+      d.getSpec().autoscaling.targets = java.util.List.of(target);
+    }), "spec.autoscaling", "with spec.roles set each role's replicas");
+    assertRejected(pd("pd-missing", d -> d.getSpec().roles.decode = null), "spec.roles.decode: Required value");
+    assertRejected(pd("pd-ascend", d -> d.getSpec().disaggregation.transferBackend =
+        io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.Ascend), "transferBackend Ascend is vllm-ascend's");
+    assertRejected(s4("no-roles", d -> d.getSpec().disaggregation = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec()),
+        "spec.disaggregation configures spec.roles");
+    assertRejected(pd("pd-negative", d -> d.getSpec().roles.prefill.replicas = -1), "spec.roles.prefill.replicas");
+  }
+
   @Test
   void tensorParallelMustCoverTheGroup() {
     assertRejected(s4("tp", d -> d.getSpec().parallelism.tensor = 8),
@@ -99,9 +156,9 @@ class CrdValidationTest {
    */
   @Test
   void applyingTheSameManifestTwiceIsANoOp() throws IOException {
-    try (Stream<Path> files = Files.list(ProjectPaths.examples())) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-        DeepSeekDeployment d = Fixtures.example(file.getFileName().toString());
+    {
+      for (String file : ProjectPaths.exampleNames()) {
+        DeepSeekDeployment d = Fixtures.example(file);
         d.getMetadata().setNamespace(ns);
         d.getMetadata().setName("twice-" + d.getMetadata().getName());
         d.getMetadata().setUid(null);
@@ -109,7 +166,7 @@ class CrdValidationTest {
         d.getMetadata().setResourceVersion(null);
         DeepSeekDeployment first = client.resource(d).fieldManager("argocd-controller").forceConflicts().serverSideApply();
         DeepSeekDeployment second = client.resource(d).fieldManager("argocd-controller").forceConflicts().serverSideApply();
-        assertThat(second.getMetadata().getResourceVersion()).as(file.getFileName().toString())
+        assertThat(second.getMetadata().getResourceVersion()).as(file)
             .isEqualTo(first.getMetadata().getResourceVersion());
         assertThat(second.getMetadata().getGeneration()).isEqualTo(1L);
       }

@@ -114,6 +114,54 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     });
   }
 
+  /**
+   * Prefill and decode roles: a set of groups each, with its own StatefulSets, headless Service and status; scaling a role
+   * changes only that role's leader StatefulSet and no pod template.
+   */
+  @Test
+  void rolesGetASetOfGroupsEachAndScaleOnTheirOwn() {
+    String ns = ApiServer.newNamespace("pd");
+    DeepSeekDeployment d = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
+    d.getMetadata().setNamespace(ns);
+    d.getMetadata().setUid(null);
+    d.getMetadata().setGeneration(null);
+    client.resource(d).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-prefill") != null && sts(ns, "deepseek-v3-1-decode") != null);
+    assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1-decode-pods").get().getSpec().getSelector())
+        .containsEntry(Labels.SERVING_ROLE, "decode");
+    assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1").get()).as("the router comes with the next increment")
+        .isNull();
+
+    runPod(sts(ns, "deepseek-v3-1-prefill"), "deepseek-v3-1-prefill-0", 0, "10.1.0.5", "gpu-0");
+    Pod decodeLeader = runPod(sts(ns, "deepseek-v3-1-decode"), "deepseek-v3-1-decode-0", 0, "10.1.0.6", "gpu-1");
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-decode-0") != null);
+    StatefulSet workers = sts(ns, "deepseek-v3-1-decode-0");
+    assertThat(workers.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getUid()).isEqualTo(decodeLeader.getMetadata().getUid()));
+    assertThat(sts(ns, "deepseek-v3-1-prefill-0")).as("prefill groups are one node").isNull();
+    runPod(workers, "deepseek-v3-1-decode-0-1", 1, "10.1.0.7", "gpu-2");
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-v3-1", "Ready") != null
+        && "True".equals(condition(ns, "deepseek-v3-1", "Ready").getStatus()));
+    DeepSeekDeployment ready = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").get();
+    assertThat(ready.getStatus().ready).isEqualTo("2/2");
+    assertThat(ready.getStatus().roles).extracting(r -> r.role + " " + r.readyReplicas + "/" + r.desiredReplicas)
+        .containsExactly("prefill 1/1", "decode 1/1");
+    assertThat(ready.getStatus().groups).extracting(g -> g.role + "-" + g.index + " " + g.nodes)
+        .containsExactly("prefill-0 [gpu-0]", "decode-0 [gpu-1, gpu-2]");
+
+    // Scaling decode: its leader StatefulSet grows; no template and nothing of prefill changes.
+    String prefillVersion = sts(ns, "deepseek-v3-1-prefill").getMetadata().getResourceVersion();
+    String decodeTemplate = sts(ns, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+    client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1")
+        .edit(x -> { x.getSpec().roles.decode.replicas = 2; return x; });
+    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-decode").getSpec().getReplicas() == 2);
+    assertThat(sts(ns, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION))
+        .isEqualTo(decodeTemplate);
+    assertThat(sts(ns, "deepseek-v3-1-prefill").getMetadata().getResourceVersion()).isEqualTo(prefillVersion);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.resources(DeepSeekDeployment.class)
+        .inNamespace(ns).withName("deepseek-v3-1").get().getStatus().ready).isEqualTo("2/3"));
+  }
+
   @Test
   void aSpecOnlyTheOperatorCanJudgeIsReportedAndNothingIsCreated() {
     String ns = ApiServer.newNamespace("inv");

@@ -35,4 +35,13 @@ public final class ProjectPaths {
   public static Path examples() {
     return root().resolve("examples");
   }
+
+  /** Every example, those in subfolders (disaggregated/) too, as paths relative to examples/, sorted. */
+  public static java.util.List<String> exampleNames() {
+    try (var files = Files.walk(examples())) {
+      return files.filter(f -> f.toString().endsWith(".yaml")).map(f -> examples().relativize(f).toString()).sorted().toList();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
 }

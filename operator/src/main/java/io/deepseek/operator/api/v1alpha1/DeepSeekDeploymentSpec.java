@@ -48,6 +48,11 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     message = "spec.autoscaling sizes a deployment without roles; with spec.roles set each role's replicas",
     reason = "FieldValueInvalid", fieldPath = ".autoscaling")
 @ValidationRule(
+    value = "has(self.roles) == has(oldSelf.roles)",
+    message = "spec.roles cannot be added to or removed from a deployment: its groups would all be replaced at once."
+        + " Create a new DeepSeekDeployment beside it, move the traffic, then delete this one",
+    reason = "FieldValueForbidden", fieldPath = ".roles")
+@ValidationRule(
     value = "has(self.roles) || !has(self.disaggregation)",
     message = "spec.disaggregation configures spec.roles: set both or neither",
     reason = "FieldValueInvalid", fieldPath = ".disaggregation")

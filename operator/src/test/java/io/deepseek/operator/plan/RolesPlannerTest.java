@@ -1,0 +1,146 @@
+package io.deepseek.operator.plan;
+
+import static io.deepseek.operator.plan.PlannerTest.applied;
+import static io.deepseek.operator.plan.PlannerTest.statefulSet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
+import io.deepseek.operator.desired.RevisionHistory;
+import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Labels;
+import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.model.RenderVersion;
+import io.deepseek.operator.model.Revision;
+import io.deepseek.operator.observe.Observation;
+import io.deepseek.operator.observe.Observer;
+import io.deepseek.operator.status.StatusRenderer;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The plan of a deployment with prefill and decode roles: one set of groups per role, rolled in lockstep. */
+class RolesPlannerTest {
+  final DeepSeekDeployment d = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
+  final String rev = Revision.of(d);
+  final List<Pod> pods = new ArrayList<>();
+  final List<StatefulSet> sets = new ArrayList<>();
+  final List<Service> services = new ArrayList<>();
+  final List<ControllerRevision> revisions = new ArrayList<>();
+
+  Observation observe() {
+    return Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions);
+  }
+
+  Plan plan() {
+    return Planner.plan(DeploymentModel.of(d), observe(), List.of(), PlannerTest.NOW);
+  }
+
+  static Pod leader(String role, int g, String revision, String ip, boolean ready) {
+    return new PodBuilder().withNewMetadata().withName("deepseek-v3-1-" + role + "-" + g).withUid(role + "-l" + g)
+        .addToLabels(Labels.POSITION, Labels.POSITION_LEADER).addToLabels(Labels.SERVING_ROLE, role)
+        .addToLabels(Labels.REVISION, revision).addToLabels(Labels.POD_INDEX, "" + g).endMetadata()
+        .withNewSpec().withNodeName(role + "-node-" + g).endSpec()
+        .withNewStatus().withPodIP(ip).addNewCondition().withType("Ready").withStatus(ready ? "True" : "False").endCondition()
+        .endStatus().build();
+  }
+
+  static StatefulSet leaderSet(String role, String revision, int replicas, int partition) {
+    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-v3-1-" + role).withUid("sts-" + role)
+        .addToLabels(Labels.SERVING_ROLE, role).endMetadata()
+        .withNewSpec().withReplicas(replicas)
+        .withNewTemplate().withNewMetadata().addToLabels(Labels.REVISION, revision).endMetadata().endTemplate()
+        .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(partition).endRollingUpdate()
+        .endUpdateStrategy().endSpec().build();
+  }
+
+  @Test
+  void aNewDeploymentGetsOneHeadlessServiceAndOneLeaderStatefulSetPerRole() {
+    Plan p = plan();
+    assertThat(applied(p)).containsExactly("Service/deepseek-v3-1-prefill-pods", "Service/deepseek-v3-1-decode-pods",
+        "ControllerRevision/deepseek-v3-1-" + rev, "StatefulSet/deepseek-v3-1-prefill", "StatefulSet/deepseek-v3-1-decode");
+    assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::name).containsExactly("prefill", "decode");
+    assertThat(p.events()).filteredOn(e -> e.reason().equals(Reasons.CREATED_GROUPS)).extracting(Plan.Event::message)
+        .containsExactly("Created 1 prefill group(s) of 1 pod(s) (8x H200-141GB each)",
+            "Created 1 decode group(s) of 2 pod(s) (8x H200-141GB each)");
+    ControllerRevision history = (ControllerRevision) p.applies().get(2).desired();
+    assertThat(RevisionHistory.render(history)).isEqualTo(RenderVersion.CURRENT);
+    assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getSelector().getMatchLabels())
+        .containsEntry(Labels.SERVING_ROLE, "decode");
+  }
+
+  @Test
+  void eachRoleSeesOnlyItsOwnGroupsAndItsMultiNodeGroupsGetWorkers() {
+    pods.add(leader("prefill", 0, rev, "192.0.2.1", false));
+    pods.add(leader("decode", 0, rev, "192.0.2.2", false));
+    Observation o = observe();
+    assertThat(o.set("prefill").groups().keySet()).containsExactly(0);
+    assertThat(o.set("prefill").group(0).leaderName()).isEqualTo("deepseek-v3-1-prefill-0");
+    assertThat(o.set("decode").group(0).leaderName()).isEqualTo("deepseek-v3-1-decode-0");
+    Plan p = plan();
+    // Decode groups are two nodes: their workers are made for the decode leader, with its IP; prefill groups are one node.
+    StatefulSet workers = statefulSet(p, "deepseek-v3-1-decode-0");
+    assertThat(workers.getMetadata().getLabels()).containsEntry(Labels.SERVING_ROLE, "decode").containsEntry(Labels.LEADER_UID, "decode-l0");
+    assertThat(workers.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv())
+        .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue()).isEqualTo("DS_LEADER_IP=192.0.2.2"));
+    assertThat(applied(p)).doesNotContain("StatefulSet/deepseek-v3-1-prefill-0");
+    assertThat(p.events()).extracting(Plan.Event::message).anySatisfy(m -> assertThat(m).startsWith("Decode group 0: created 1 worker(s)"));
+  }
+
+  @Test
+  void theStatusCountsBothRolesAndEachOnItsOwn() {
+    pods.add(leader("prefill", 0, rev, "192.0.2.1", true));
+    pods.add(leader("decode", 0, rev, "192.0.2.2", false));
+    Observation o = observe();
+    Plan p = Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+    DeepSeekDeploymentStatus s = StatusRenderer.render(DeploymentModel.of(d), o, p, null, PlannerTest.NOW.toString());
+    assertThat(s.replicas).isEqualTo(2);
+    assertThat(s.readyReplicas).isEqualTo(1);
+    assertThat(s.ready).isEqualTo("1/2");
+    assertThat(s.roles).extracting(r -> r.role + " " + r.readyReplicas + "/" + r.desiredReplicas)
+        .containsExactly("prefill 1/1", "decode 0/1");
+    assertThat(s.groups).extracting(g -> g.role + "-" + g.index).containsExactly("prefill-0", "decode-0");
+    assertThat(s.conditions).anySatisfy(c -> {
+      assertThat(c.getType()).isEqualTo("Ready");
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getMessage()).contains("decode group 0: creating the workers of leader pod deepseek-v3-1-decode-0");
+    });
+    assertThat(s.nodesPerGroup).isNull();
+    assertThat(s.accelerator).isEqualTo("8x H200-141GB");
+  }
+
+  @Test
+  void aRoleAheadInARolloutWaitsForTheOtherRole() {
+    d.getSpec().roles.prefill.replicas = 2;
+    d.getSpec().roles.decode.replicas = 2;
+    d.getSpec().roles.decode.parallelism.nodes = 1;
+    String now = Revision.of(d);
+    // Prefill: group 1 already runs the new revision and is ready; group 0 is old and ready.
+    sets.add(leaderSet("prefill", now, 2, 1));
+    pods.add(leader("prefill", 0, "old", "192.0.2.1", true));
+    pods.add(leader("prefill", 1, now, "192.0.2.2", true));
+    // Decode: group 1 was released and is not ready at the new revision yet; group 0 is old and ready.
+    sets.add(leaderSet("decode", now, 2, 1));
+    pods.add(leader("decode", 0, "old", "192.0.2.3", true));
+    pods.add(leader("decode", 1, now, "192.0.2.4", false));
+    Plan p = plan();
+    // On its own, prefill would release group 0 now (maxUnavailable 1, both of its groups ready): held at 1 instead.
+    assertThat(p.groupSets().get(0).rollout().partition()).isEqualTo(1);
+    assertThat(p.groupSets().get(0).rollout().step()).contains("held in lockstep until decode catches up");
+    assertThat(p.groupSets().get(1).rollout().partition()).isEqualTo(1);
+    assertThat(statefulSet(p, "deepseek-v3-1-prefill").getSpec().getUpdateStrategy().getRollingUpdate().getPartition()).isEqualTo(1);
+
+    // Decode's new group is ready: 1 of 2 each, both release their last group.
+    pods.set(pods.size() - 1, leader("decode", 1, now, "192.0.2.4", true));
+    p = plan();
+    assertThat(p.groupSets().get(0).rollout().partition()).isZero();
+    assertThat(p.groupSets().get(1).rollout().partition()).isZero();
+  }
+}
