@@ -44,6 +44,13 @@ public final class DesiredState {
         }
       }
     }
+    if (m.disaggregated()) {
+      out.add(Routers.serviceAccount(m));
+      out.add(Routers.role(m));
+      out.add(Routers.roleBinding(m));
+      out.add(Routers.clientService(m));
+      out.add(Routers.deployment(m, revision));
+    }
     return out;
   }
 }

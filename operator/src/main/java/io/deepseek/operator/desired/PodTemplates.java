@@ -165,7 +165,7 @@ public final class PodTemplates {
       container.withNewSecurityContext().withNewCapabilities().withAdd("IPC_LOCK").endCapabilities().endSecurityContext();
     }
     PodTemplateSpecBuilder b = new PodTemplateSpecBuilder()
-        .withNewMetadata().withLabels(labels).withAnnotations(m.podTemplate().annotations).endMetadata()
+        .withNewMetadata().withLabels(labels).withAnnotations(annotations(m, leader)).endMetadata()
         .withNewSpec()
         .withInitContainers(ModelDownload.initContainers(m))
         .withContainers(container.build())
@@ -191,6 +191,20 @@ public final class PodTemplates {
           .endSecurityContext().endSpec();
     }
     return b.build();
+  }
+
+  /** spec.podTemplate.annotations; on a prefill leader also the bootstrap port its router reads. */
+  private static Map<String, String> annotations(DeploymentModel m, boolean leader) {
+    Map<String, String> router = leader ? Routers.podAnnotations(m) : Map.of();
+    if (router.isEmpty()) {
+      return m.podTemplate().annotations;
+    }
+    Map<String, String> all = new TreeMap<>(router);
+    if (m.podTemplate().annotations != null) {
+      all.putAll(m.podTemplate().annotations);
+    }
+    all.putAll(router);
+    return all;
   }
 
   /** Model loads take many minutes: the startup probe's budget is spec.startup.timeout. */

@@ -131,6 +131,18 @@ public final class DeploymentModel {
     return original().disaggregation == null ? new DisaggregationSpec() : original().disaggregation;
   }
 
+  /** The image the SGLang Model Gateway publishes (its entrypoint is python3 -m smg.launch_router). */
+  public static final String SMG_IMAGE = "lightseekorg/smg:1.13.0";
+
+  /** The router image: as set, else the SGLang Model Gateway's for SGLang; null when none is known (vLLM needs one). */
+  public String routerImage() {
+    io.deepseek.operator.api.v1alpha1.RouterSpec r = original().router;
+    if (r != null && r.image != null) {
+      return r.image;
+    }
+    return engineType() == EngineType.SGLang ? SMG_IMAGE : null;
+  }
+
   public static final int DEFAULT_BOOTSTRAP_PORT = 8998;
   public static final String DEFAULT_HCCN_CONFIG = "/etc/hccn.conf";
 

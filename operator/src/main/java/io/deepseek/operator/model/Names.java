@@ -45,4 +45,14 @@ public final class Names {
   public static String endpoint(DeploymentModel m, int servicePort) {
     return "http://" + clientService(m) + "." + m.namespace() + ".svc:" + servicePort + "/v1";
   }
+
+  /** With roles: the router's service account, Role and RoleBinding (pods it may discover). */
+  public static String router(DeploymentModel m) {
+    return m.name() + "-router";
+  }
+
+  /** With roles: the router Deployment of one revision, which routes only between groups of that revision. */
+  public static String routerDeployment(DeploymentModel m, String revision) {
+    return router(m) + "-" + revision;
+  }
 }

@@ -6,6 +6,8 @@ package io.deepseek.operator.model;
  */
 public final class Reasons {
   // Condition reasons (status.conditions[].reason)
+  /** With roles: every group is ready, the router of the revision is not yet. */
+  public static final String ROUTER_NOT_READY = "RouterNotReady";
   public static final String READY = "Ready";
   public static final String SCALED_TO_ZERO = "ScaledToZero";
   public static final String INVALID_SPEC = "InvalidSpec";

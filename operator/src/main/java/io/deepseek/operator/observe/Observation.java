@@ -22,19 +22,20 @@ import java.util.Map;
  * @param foreign objects that have the name of a child the plan would create but belong to someone else, by
  *     {@code Kind/name}, with who they belong to (looked up only for what the plan would create; see {@link Ownership})
  * @param metrics the engines' metrics as last read, for spec.autoscaling; null when none were read
+ * @param routing with roles: the router's objects (Deployments, ServiceAccount, Role, RoleBinding) by {@code Kind/name}
  */
 public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
     Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets,
-    Map<String, String> foreign, MetricsReading metrics) {
+    Map<String, String> foreign, MetricsReading metrics, Map<String, HasMetadata> routing) {
 
   /** The same observation, knowing which of the names the plan wants to create are taken. */
   public Observation withForeign(Map<String, String> taken) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing);
   }
 
   /** The same observation with the engines' metrics as last read. */
   public Observation withMetrics(MetricsReading reading) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing);
   }
 
   public static String key(HasMetadata o) {

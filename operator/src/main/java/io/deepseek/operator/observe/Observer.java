@@ -30,6 +30,12 @@ public final class Observer {
 
   public static Observation observe(DeploymentModel m, Collection<Pod> pods, Collection<StatefulSet> statefulSets,
       Collection<Service> services, Collection<ControllerRevision> revisions) {
+    return observe(m, pods, statefulSets, services, revisions, List.of());
+  }
+
+  /** @param routing with roles: the router's Deployments, ServiceAccount, Role and RoleBinding */
+  public static Observation observe(DeploymentModel m, Collection<Pod> pods, Collection<StatefulSet> statefulSets,
+      Collection<Service> services, Collection<ControllerRevision> revisions, Collection<? extends HasMetadata> routing) {
     DeepSeekDeployment d = m.resource();
     List<Pod> allPods = pods.stream().sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     Map<String, StatefulSet> sets = byName(statefulSets);
@@ -37,8 +43,10 @@ public final class Observer {
     for (DeploymentModel set : m.sets()) {
       views.add(set(set, allPods, sets));
     }
+    Map<String, HasMetadata> routers = new TreeMap<>();
+    routing.forEach(r -> routers.put(Observation.key(r), r));
     return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.copyOf(views),
-        Map.of(), null);
+        Map.of(), null, routers);
   }
 
   /** Whether an object belongs to the set of groups of {@code m}: its role's, or with no role, one without a role. */

@@ -5,6 +5,7 @@ import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus.GroupStatus;
 import io.deepseek.operator.desired.LeaderStatefulSets;
 import io.deepseek.operator.desired.RevisionHistory;
+import io.deepseek.operator.desired.Routers;
 import io.deepseek.operator.desired.Services;
 import io.deepseek.operator.desired.WorkerStatefulSets;
 import io.deepseek.operator.model.Annotations;
@@ -120,6 +121,8 @@ public final class Planner {
     }
     if (!m.disaggregated()) {
       apply(Services.client(m), o.services().get(Names.clientService(m)));
+    } else {
+      routers();
     }
     if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
       apply(RevisionHistory.of(d, revision, m.render()), null);
@@ -151,6 +154,34 @@ public final class Planner {
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
     boolean nothingYet = o.groupSets().stream().allMatch(v -> v.leaderSet() == null);
     return !conflicts.isEmpty() && nothingYet ? plan.blockedBy(conflicts) : plan;
+  }
+
+  /**
+   * With roles: the router's account and discovery rights, the client Service in front of the routers, and one router per
+   * revision that has leader pods (and the update revision), which discovers leaders of that revision alone. A router
+   * whose revision no group runs any more goes.
+   */
+  private void routers() {
+    apply(Routers.serviceAccount(m), o.routing().get("ServiceAccount/" + Names.router(m)));
+    apply(Routers.role(m), o.routing().get("Role/" + Names.router(m)));
+    apply(Routers.roleBinding(m), o.routing().get("RoleBinding/" + Names.router(m)));
+    apply(Routers.clientService(m), o.services().get(Names.clientService(m)));
+    java.util.SortedSet<String> running = new java.util.TreeSet<>();
+    running.add(revision);
+    for (GroupSetView set : o.groupSets()) {
+      set.groups().values().stream().filter(GroupView::hasLeader).map(GroupView::revision).filter(Objects::nonNull)
+          .forEach(running::add);
+    }
+    for (String r : running) {
+      apply(Routers.deployment(m, r), o.routing().get("Deployment/" + Names.routerDeployment(m, r)));
+    }
+    for (HasMetadata router : o.routing().values()) {
+      String r = Pods.label(router, Labels.REVISION);
+      if ("Deployment".equals(router.getKind()) && Routers.COMPONENT.equals(Pods.label(router, Labels.COMPONENT))
+          && !running.contains(r) && !Pods.terminating(router)) {
+        delete(router, "deleting router " + router.getMetadata().getName() + ": no group runs revision " + r + " any more");
+      }
+    }
   }
 
   private static String setName(DeploymentModel set) {

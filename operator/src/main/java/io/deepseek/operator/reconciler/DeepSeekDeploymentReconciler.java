@@ -19,6 +19,10 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -80,7 +84,13 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     InformerEventSource<StatefulSet, DeepSeekDeployment> statefulSets = informer(StatefulSet.class, context);
     InformerEventSource<Service, DeepSeekDeployment> services = informer(Service.class, context);
     InformerEventSource<ControllerRevision, DeepSeekDeployment> revisions = informer(ControllerRevision.class, context);
-    caches = Map.of("StatefulSet", statefulSets, "Service", services, "ControllerRevision", revisions);
+    // The router of deployments with prefill/decode roles.
+    InformerEventSource<Deployment, DeepSeekDeployment> routers = informer(Deployment.class, context);
+    InformerEventSource<ServiceAccount, DeepSeekDeployment> accounts = informer(ServiceAccount.class, context);
+    InformerEventSource<Role, DeepSeekDeployment> roles = informer(Role.class, context);
+    InformerEventSource<RoleBinding, DeepSeekDeployment> bindings = informer(RoleBinding.class, context);
+    caches = Map.of("StatefulSet", statefulSets, "Service", services, "ControllerRevision", revisions, "Deployment", routers,
+        "ServiceAccount", accounts, "Role", roles, "RoleBinding", bindings);
     metrics.readPodsFrom(pods);
     // Deployments with spec.autoscaling: their engines' metrics are read periodically; a reading that changed reconciles.
     PerResourcePollingEventSource<EngineMetrics, DeepSeekDeployment, String> engineMetrics =
@@ -96,9 +106,19 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
             deploymentMetrics.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
           }
         };
-    List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions, engineMetrics));
+    List<EventSource<?, DeepSeekDeployment>> sources = new ArrayList<>(List.of(pods, statefulSets, services, revisions, routers,
+        accounts, roles, bindings, engineMetrics));
     sources.addAll(admission.eventSources(context));
     return sources;
+  }
+
+  /** The router's objects of a deployment with roles (none otherwise). */
+  private static List<HasMetadata> routing(Context<DeepSeekDeployment> ctx) {
+    List<HasMetadata> all = new ArrayList<>(ctx.getSecondaryResources(Deployment.class));
+    all.addAll(ctx.getSecondaryResources(ServiceAccount.class));
+    all.addAll(ctx.getSecondaryResources(Role.class));
+    all.addAll(ctx.getSecondaryResources(RoleBinding.class));
+    return all;
   }
 
   /** Children are found by the deployment label, and only objects the operator manages are cached. */
@@ -119,7 +139,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     DeploymentModel model = DeploymentModel.of(resolved.deployment());
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
-        ctx.getSecondaryResources(ControllerRevision.class));
+        ctx.getSecondaryResources(ControllerRevision.class), routing(ctx));
     if (model.autoscaling() != null) {
       observed = observed.withMetrics(metrics.latest(d));
     }

@@ -120,6 +120,9 @@ public final class StatusRenderer {
     }
     if (desired == 0 && existing == 0) {
       s.conditions.add(c.make(Conditions.READY, true, Reasons.SCALED_TO_ZERO, "No groups requested (spec.replicas is 0)."));
+    } else if (ready >= desired && routerWaits(m, o, revision) != null) {
+      s.conditions.add(c.make(Conditions.READY, false, Reasons.ROUTER_NOT_READY, "All " + desired + " groups are ready; "
+          + routerWaits(m, o, revision)));
     } else if (ready >= desired) {
       s.conditions.add(c.make(Conditions.READY, true, Reasons.READY, "All " + desired + " groups are ready."));
     } else {
@@ -191,6 +194,20 @@ public final class StatusRenderer {
   }
 
   record Counts(int existing, int ready, int updated) {}
+
+  /** With roles: why the router of the update revision does not serve yet, or null when one of its pods is ready. */
+  static String routerWaits(DeploymentModel m, Observation o, String revision) {
+    if (!m.disaggregated()) {
+      return null;
+    }
+    String name = Names.routerDeployment(m, revision);
+    io.fabric8.kubernetes.api.model.HasMetadata router = o.routing().get("Deployment/" + name);
+    if (router instanceof io.fabric8.kubernetes.api.model.apps.Deployment d && d.getStatus() != null
+        && d.getStatus().getReadyReplicas() != null && d.getStatus().getReadyReplicas() > 0) {
+      return null;
+    }
+    return "waiting for router " + name + " (ready once it has found a prefill and a decode group of revision " + revision + ").";
+  }
 
   /** A figure of the deployment; with roles that differ in it, each role's ("prefill 8x H200-141GB, decode ..."). */
   static String distinct(DeploymentModel m, java.util.function.Function<DeploymentModel, String> figure) {

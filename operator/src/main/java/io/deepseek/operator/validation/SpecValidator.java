@@ -135,6 +135,14 @@ public final class SpecValidator {
    * deployment's, and what the KV transfer needs. Messages name the role.
    */
   private static void roles(DeploymentModel m, List<String> p, int maxGroups) {
+    if (m.routerImage() == null) {
+      p.add("spec.router.image: required for engine.type " + m.engineType() + ": an image with vllm-router 0.1.17 on its PATH"
+          + " (pip install vllm-router==0.1.17); SGLang's default is " + DeploymentModel.SMG_IMAGE);
+    }
+    if (m.engine().apiKeySecretRef != null) {
+      p.add("spec.engine.apiKeySecretRef: not available with spec.roles yet (the router would need the key for the groups"
+          + " and to check clients'); put an authenticating gateway in front of the client Service");
+    }
     var backend = m.transferBackend();
     boolean ascend = m.engineType() == io.deepseek.operator.api.v1alpha1.EngineType.VLLMAscend;
     if ((backend == io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.Ascend) != ascend) {

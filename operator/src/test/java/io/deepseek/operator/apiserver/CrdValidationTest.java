@@ -121,6 +121,8 @@ class CrdValidationTest {
     assertRejected(s4("no-roles", d -> d.getSpec().disaggregation = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec()),
         "spec.disaggregation configures spec.roles");
     assertRejected(pd("pd-negative", d -> d.getSpec().roles.prefill.replicas = -1), "spec.roles.prefill.replicas");
+    assertRejected(s4("no-roles-router", d -> d.getSpec().router = new io.deepseek.operator.api.v1alpha1.RouterSpec()),
+        "spec.router routes between spec.roles");
   }
 
   @Test

@@ -129,8 +129,16 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-prefill") != null && sts(ns, "deepseek-v3-1-decode") != null);
     assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1-decode-pods").get().getSpec().getSelector())
         .containsEntry(Labels.SERVING_ROLE, "decode");
-    assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1").get()).as("the router comes with the next increment")
-        .isNull();
+    // The client Service points at the routers; the router of the revision reads pods with its own account.
+    assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1").get().getSpec().getSelector())
+        .containsEntry(Labels.COMPONENT, "router");
+    String revision = sts(ns, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().deployments().inNamespace(ns)
+        .withName("deepseek-v3-1-router-" + revision).get() != null);
+    assertThat(client.rbac().roles().inNamespace(ns).withName("deepseek-v3-1-router").get().getRules()).singleElement()
+        .satisfies(r -> assertThat(r.getVerbs()).containsExactly("get", "list", "watch"));
+    assertThat(client.rbac().roleBindings().inNamespace(ns).withName("deepseek-v3-1-router").get().getSubjects()).singleElement()
+        .satisfies(sub -> assertThat(sub.getName()).isEqualTo("deepseek-v3-1-router"));
 
     runPod(sts(ns, "deepseek-v3-1-prefill"), "deepseek-v3-1-prefill-0", 0, "10.1.0.5", "gpu-0");
     Pod decodeLeader = runPod(sts(ns, "deepseek-v3-1-decode"), "deepseek-v3-1-decode-0", 0, "10.1.0.6", "gpu-1");
@@ -140,8 +148,15 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
         .satisfies(o -> assertThat(o.getUid()).isEqualTo(decodeLeader.getMetadata().getUid()));
     assertThat(sts(ns, "deepseek-v3-1-prefill-0")).as("prefill groups are one node").isNull();
     runPod(workers, "deepseek-v3-1-decode-0-1", 1, "10.1.0.7", "gpu-2");
+    // Every group is ready; no router pod yet (nothing runs Deployments here): not Ready, and it says why.
     await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-v3-1", "Ready") != null
-        && "True".equals(condition(ns, "deepseek-v3-1", "Ready").getStatus()));
+        && "RouterNotReady".equals(condition(ns, "deepseek-v3-1", "Ready").getReason()));
+    // What the Deployment controller reports once a router pod has found its pair.
+    var router = client.apps().deployments().inNamespace(ns).withName("deepseek-v3-1-router-" + revision).get();
+    router.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReplicas(2).withReadyReplicas(1)
+        .withAvailableReplicas(1).build());
+    client.resource(router).updateStatus();
+    await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(condition(ns, "deepseek-v3-1", "Ready").getStatus()));
     DeepSeekDeployment ready = client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").get();
     assertThat(ready.getStatus().ready).isEqualTo("2/2");
     assertThat(ready.getStatus().roles).extracting(r -> r.role + " " + r.readyReplicas + "/" + r.desiredReplicas)

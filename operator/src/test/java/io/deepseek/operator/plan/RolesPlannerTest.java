@@ -65,12 +65,14 @@ class RolesPlannerTest {
   void aNewDeploymentGetsOneHeadlessServiceAndOneLeaderStatefulSetPerRole() {
     Plan p = plan();
     assertThat(applied(p)).containsExactly("Service/deepseek-v3-1-prefill-pods", "Service/deepseek-v3-1-decode-pods",
+        "ServiceAccount/deepseek-v3-1-router", "Role/deepseek-v3-1-router", "RoleBinding/deepseek-v3-1-router",
+        "Service/deepseek-v3-1", "Deployment/deepseek-v3-1-router-" + rev,
         "ControllerRevision/deepseek-v3-1-" + rev, "StatefulSet/deepseek-v3-1-prefill", "StatefulSet/deepseek-v3-1-decode");
     assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::name).containsExactly("prefill", "decode");
     assertThat(p.events()).filteredOn(e -> e.reason().equals(Reasons.CREATED_GROUPS)).extracting(Plan.Event::message)
         .containsExactly("Created 1 prefill group(s) of 1 pod(s) (8x H200-141GB each)",
             "Created 1 decode group(s) of 2 pod(s) (8x H200-141GB each)");
-    ControllerRevision history = (ControllerRevision) p.applies().get(2).desired();
+    ControllerRevision history = (ControllerRevision) p.applies().get(7).desired();
     assertThat(RevisionHistory.render(history)).isEqualTo(RenderVersion.CURRENT);
     assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getSelector().getMatchLabels())
         .containsEntry(Labels.SERVING_ROLE, "decode");
@@ -142,5 +144,62 @@ class RolesPlannerTest {
     p = plan();
     assertThat(p.groupSets().get(0).rollout().partition()).isZero();
     assertThat(p.groupSets().get(1).rollout().partition()).isZero();
+  }
+
+  static io.fabric8.kubernetes.api.model.apps.Deployment router(String revision, int ready) {
+    return new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata()
+        .withName("deepseek-v3-1-router-" + revision).addToLabels(Labels.COMPONENT, "router")
+        .addToLabels(Labels.REVISION, revision).endMetadata().withNewStatus().withReadyReplicas(ready).endStatus().build();
+  }
+
+  @Test
+  void aRouterPerRevisionThatHasGroupsDiscoversOnlyLeadersOfThatRevision() {
+    pods.add(leader("prefill", 0, "old", "192.0.2.1", true));
+    pods.add(leader("decode", 0, rev, "192.0.2.2", true));
+    List<io.fabric8.kubernetes.api.model.HasMetadata> routing = List.of(router("old", 1), router("gone", 0));
+    Observation o = Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions, routing);
+    Plan p = Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+    assertThat(applied(p)).contains("Deployment/deepseek-v3-1-router-" + rev, "Deployment/deepseek-v3-1-router-old",
+        "Service/deepseek-v3-1");
+    assertThat(PlannerTest.deleted(p)).containsExactly("Deployment/deepseek-v3-1-router-gone");
+    io.fabric8.kubernetes.api.model.apps.Deployment router = p.applies().stream().map(Plan.Apply::desired)
+        .filter(x -> x.getMetadata().getName().equals("deepseek-v3-1-router-old"))
+        .map(io.fabric8.kubernetes.api.model.apps.Deployment.class::cast).findFirst().orElseThrow();
+    List<String> args = router.getSpec().getTemplate().getSpec().getContainers().get(0).getArgs();
+    int prefill = args.indexOf("--prefill-selector");
+    int decode = args.indexOf("--decode-selector");
+    assertThat(args.subList(prefill + 1, decode)).containsExactlyInAnyOrder("serving.deepseek-operator.io/deployment=deepseek-v3-1",
+        "serving.deepseek-operator.io/serving-role=prefill", "serving.deepseek-operator.io/role=leader",
+        "serving.deepseek-operator.io/revision=old");
+    assertThat(args.subList(decode + 1, decode + 5)).contains("serving.deepseek-operator.io/serving-role=decode",
+        "serving.deepseek-operator.io/role=leader", "serving.deepseek-operator.io/revision=old");
+    assertThat(router.getSpec().getTemplate().getSpec().getContainers().get(0).getReadinessProbe().getHttpGet().getPath())
+        .isEqualTo("/readiness");
+    Service client = (Service) p.applies().stream().map(Plan.Apply::desired)
+        .filter(x -> x.getMetadata().getName().equals("deepseek-v3-1")).findFirst().orElseThrow();
+    assertThat(client.getSpec().getSelector()).containsEntry(Labels.COMPONENT, "router").doesNotContainKey(Labels.REVISION);
+    // The prefill leader carries the bootstrap port the router hands to decode.
+    StatefulSet prefillSet = statefulSet(p, "deepseek-v3-1-prefill");
+    assertThat(prefillSet.getSpec().getTemplate().getMetadata().getAnnotations()).containsEntry("sglang.ai/bootstrap-port", "8998");
+    assertThat(java.util.Optional.ofNullable(statefulSet(p, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata()
+        .getAnnotations()).orElse(java.util.Map.of())).doesNotContainKey("sglang.ai/bootstrap-port");
+  }
+
+  @Test
+  void readyNeedsTheRouterOfTheRevisionTooAndAllGroups() {
+    d.getSpec().roles.decode.parallelism.nodes = 1;
+    String now = Revision.of(d);
+    pods.add(leader("prefill", 0, now, "192.0.2.1", true));
+    pods.add(leader("decode", 0, now, "192.0.2.2", true));
+    for (int readyRouters : List.of(0, 1)) {
+      Observation o = Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions, List.of(router(now, readyRouters)));
+      Plan p = Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+      DeepSeekDeploymentStatus s = StatusRenderer.render(DeploymentModel.of(d), o, p, null, PlannerTest.NOW.toString());
+      io.fabric8.kubernetes.api.model.Condition ready = s.conditions.stream().filter(c -> c.getType().equals("Ready")).findFirst()
+          .orElseThrow();
+      assertThat(ready.getStatus()).isEqualTo(readyRouters > 0 ? "True" : "False");
+      assertThat(ready.getReason()).isEqualTo(readyRouters > 0 ? Reasons.READY : Reasons.ROUTER_NOT_READY);
+      assertThat(s.endpoint).isEqualTo("http://deepseek-v3-1.ai.svc:8000/v1");
+    }
   }
 }

@@ -142,6 +142,9 @@ class DisaggregationTest {
     d.getSpec().disaggregation.ibDevices = null;
     d.getSpec().roles.decode.engine.speculative.topK = null;
     d.getSpec().roles.decode.engine.speculative.numDraftTokens = null;
+    assertThat(SpecValidator.validate(d)).singleElement().satisfies(p -> assertThat(p).startsWith("spec.router.image: required"));
+    d.getSpec().router = new io.deepseek.operator.api.v1alpha1.RouterSpec();
+    d.getSpec().router.image = "registry.example.com/vllm-router:0.1.17";
     assertThat(SpecValidator.validate(d)).isEmpty();
     DeploymentModel m = DeploymentModel.of(d);
     JsonNode prefill = kvConfig(args(m.forRole(ServingRole.PREFILL)));
@@ -208,10 +211,13 @@ class DisaggregationTest {
   @Test
   void eachRoleIsItsOwnSetOfGroupsWithItsOwnNamesLabelsAndHeadlessService() {
     List<HasMetadata> objects = DesiredState.objects(Fixtures.example(SGLANG), DesiredState.PREVIEW_LEADER);
+    String rev = Revision.of(Fixtures.example(SGLANG));
     assertThat(objects.stream().map(o -> o.getKind() + "/" + o.getMetadata().getName())).containsExactly(
         "Service/deepseek-v3-1-prefill-pods", "StatefulSet/deepseek-v3-1-prefill",
-        "Service/deepseek-v3-1-decode-pods", "StatefulSet/deepseek-v3-1-decode", "StatefulSet/deepseek-v3-1-decode-0");
-    assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsKey(Labels.SERVING_ROLE));
+        "Service/deepseek-v3-1-decode-pods", "StatefulSet/deepseek-v3-1-decode", "StatefulSet/deepseek-v3-1-decode-0",
+        "ServiceAccount/deepseek-v3-1-router", "Role/deepseek-v3-1-router", "RoleBinding/deepseek-v3-1-router",
+        "Service/deepseek-v3-1", "Deployment/deepseek-v3-1-router-" + rev);
+    assertThat(objects.subList(0, 5)).allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsKey(Labels.SERVING_ROLE));
     io.fabric8.kubernetes.api.model.apps.StatefulSet decode = (io.fabric8.kubernetes.api.model.apps.StatefulSet) objects.get(3);
     assertThat(decode.getSpec().getSelector().getMatchLabels()).containsEntry(Labels.SERVING_ROLE, "decode")
         .containsEntry(Labels.POSITION, Labels.POSITION_LEADER);

@@ -53,6 +53,10 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
         + " Create a new DeepSeekDeployment beside it, move the traffic, then delete this one",
     reason = "FieldValueForbidden", fieldPath = ".roles")
 @ValidationRule(
+    value = "has(self.roles) || !has(self.router)",
+    message = "spec.router routes between spec.roles: without roles the client Service reaches the groups directly",
+    reason = "FieldValueInvalid", fieldPath = ".router")
+@ValidationRule(
     value = "has(self.roles) || !has(self.disaggregation)",
     message = "spec.disaggregation configures spec.roles: set both or neither",
     reason = "FieldValueInvalid", fieldPath = ".disaggregation")
@@ -138,4 +142,8 @@ public class DeepSeekDeploymentSpec {
   @JsonPropertyDescription("With spec.roles: how the KV cache moves from prefill to decode groups (transfer backend,"
       + " bootstrap port, RDMA devices).")
   public DisaggregationSpec disaggregation;
+
+  @JsonPropertyDescription("With spec.roles: the router the operator runs in front of the roles (one per revision that has"
+      + " groups, so that a request never pairs groups of two revisions); the client Service points at it.")
+  public RouterSpec router;
 }
