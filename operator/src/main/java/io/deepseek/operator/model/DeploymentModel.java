@@ -112,6 +112,7 @@ public final class DeploymentModel {
     if (rs.engine != null) {
       merged.engine = RoleEngine.over(merged.engine, rs.engine);
     }
+    merged.autoscaling = rs.autoscaling == null ? null : Json.copy(rs.autoscaling);
     return new DeploymentModel(resource, merged, r, render, null);
   }
 
@@ -141,6 +142,21 @@ public final class DeploymentModel {
       return r.image;
     }
     return engineType() == EngineType.SGLang ? SMG_IMAGE : null;
+  }
+
+  /** The prefill:decode band as {min, max} (either may be null); null without one or when a bound is not a number. */
+  public double[] prefillPerDecode() {
+    DisaggregationSpec.RatioBand b = disaggregation().prefillPerDecode;
+    if (b == null) {
+      return null;
+    }
+    try {
+      double min = b.min == null ? 0 : Double.parseDouble(b.min);
+      double max = b.max == null ? Double.POSITIVE_INFINITY : Double.parseDouble(b.max);
+      return new double[] {min, max};
+    } catch (NumberFormatException e) {
+      return null;
+    }
   }
 
   public static final int DEFAULT_BOOTSTRAP_PORT = 8998;
@@ -223,6 +239,23 @@ public final class DeploymentModel {
 
   public AutoscalingSpec autoscaling() {
     return spec.autoscaling;
+  }
+
+  /** Whether an autoscaler sizes any set of groups: spec.autoscaling, or a role's. */
+  public boolean autoscaled() {
+    return sets().stream().anyMatch(s -> s.autoscaling() != null);
+  }
+
+  /** Whether the operator reads the engines' metrics of this deployment (spec.autoscaling, or any role's). */
+  public static boolean readsMetrics(DeepSeekDeployment d) {
+    if (d.getSpec() == null) {
+      return false;
+    }
+    if (d.getSpec().autoscaling != null) {
+      return true;
+    }
+    return d.getSpec().roles != null && ((d.getSpec().roles.prefill != null && d.getSpec().roles.prefill.autoscaling != null)
+        || (d.getSpec().roles.decode != null && d.getSpec().roles.decode.autoscaling != null));
   }
 
   public static final Duration DEFAULT_SCALE_UP_WINDOW = Duration.ZERO;

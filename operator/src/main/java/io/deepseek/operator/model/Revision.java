@@ -6,11 +6,12 @@ import java.util.List;
 
 /**
  * The revision of what a group's pods run: a hash of the spec without the fields that never touch a pod (replicas, the
- * client Service, rollout, failure and autoscaling settings). Every pod carries it as a label; groups of different revisions never mix.
+ * client Service, rollout, failure and autoscaling settings, the router; with roles each role's replicas and autoscaling
+ * and the prefill:decode band). Every pod carries it as a label; groups of different revisions never mix.
  */
 public final class Revision {
   /** Spec fields that never touch a pod: changing them must never restart a group. */
-  public static final List<String> NOT_COVERED = List.of("replicas", "service", "rollout", "failure", "autoscaling");
+  public static final List<String> NOT_COVERED = List.of("replicas", "service", "rollout", "failure", "autoscaling", "router");
 
   private Revision() {}
 
@@ -26,13 +27,17 @@ public final class Revision {
     if (spec.get("model") instanceof ObjectNode model) {
       model.remove("precision");
     }
-    // Each role's replicas are its own scaling: never a new revision (scaling must not look like a template change).
+    // Each role's replicas and autoscaling are its own scaling, the ratio band scaling too, and the router is not a group:
+    // never a new revision (scaling must not look like a template change).
     if (spec.get("roles") instanceof ObjectNode roles) {
       roles.forEach(role -> {
         if (role instanceof ObjectNode r) {
-          r.remove("replicas");
+          r.remove(List.of("replicas", "autoscaling"));
         }
       });
+    }
+    if (spec.get("disaggregation") instanceof ObjectNode disaggregation) {
+      disaggregation.remove("prefillPerDecode");
     }
     return spec;
   }

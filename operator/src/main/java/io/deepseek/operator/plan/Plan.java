@@ -49,8 +49,11 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
    *
    * @param rollout the leader StatefulSet's replicas and partition, and the rollout's step; null when the spec is invalid
    * @param recovery per group index: what failure handling decided
+   * @param replicas the set's groups wanted (its autoscaler's count when it has one)
+   * @param autoscaling what the set's autoscaler measured and decided; null without one
    */
-  public record GroupSetPlan(String name, GroupRollout.Step rollout, Map<Integer, GroupRecovery.Decision> recovery) {
+  public record GroupSetPlan(String name, GroupRollout.Step rollout, Map<Integer, GroupRecovery.Decision> recovery, int replicas,
+      DeepSeekDeploymentStatus.AutoscalingStatus autoscaling) {
     /** Whether the group is being recreated by the operator in this reconcile (its pods are going). */
     public boolean recreating(int group) {
       return GroupRecovery.recreates(recovery.get(group));

@@ -113,8 +113,24 @@ public final class Planner {
     for (DeploymentModel set : m.sets()) {
       recover(set, view(set), recoveries.get(setName(set)));
     }
-    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = m.disaggregated() ? null
-        : autoscale(o.serving(), recoveries.get(GroupSetView.SERVING));
+    // Autoscaling: each set sized by its own autoscaler (the deployment's, or each role's), the roles then within the
+    // prefill:decode ratio band.
+    Map<String, DeepSeekDeploymentStatus.AutoscalingStatus> scaled = new java.util.LinkedHashMap<>();
+    List<DeploymentModel> sets = new ArrayList<>();
+    for (DeploymentModel set : m.sets()) {
+      Autoscaled a = autoscale(set, view(set), recoveries.get(setName(set)));
+      sets.add(a.sized());
+      scaled.put(setName(set), a.status());
+      if (a.wakeAt() != null && (autoscaleAt == null || a.wakeAt().isBefore(autoscaleAt))) {
+        autoscaleAt = a.wakeAt();
+      }
+    }
+    if (m.disaggregated()) {
+      sets = RatioBand.keep(m, sets, scaled, this::normal);
+    } else {
+      m = sets.get(0);
+    }
+    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = m.disaggregated() ? null : scaled.get(GroupSetView.SERVING);
 
     for (DeploymentModel set : m.sets()) {
       apply(Services.headless(set), o.services().get(Names.headlessService(set)));
@@ -127,7 +143,6 @@ public final class Planner {
     if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
       apply(RevisionHistory.of(d, revision, m.render()), null);
     }
-    List<DeploymentModel> sets = m.disaggregated() ? m.roles() : List.of(m);
     Map<String, GroupRollout.Step> steps = new java.util.LinkedHashMap<>();
     for (DeploymentModel set : sets) {
       steps.put(setName(set), rollout(set, view(set), recoveries.get(setName(set))));
@@ -139,7 +154,8 @@ public final class Planner {
     for (DeploymentModel set : sets) {
       GroupSetView view = view(set);
       GroupRollout.Step step = steps.get(setName(set));
-      Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)));
+      Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)), set.replicas(),
+          scaled.get(setName(set)));
       setPlans.add(setPlan);
       StatefulSet leaders = LeaderStatefulSets.build(set, revision, step.replicas(), step.partition());
       if (apply(leaders, view.leaderSet())) {
@@ -150,7 +166,7 @@ public final class Planner {
     }
     pruneHistory();
     Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.copyOf(setPlans),
-        List.copyOf(conflicts), false, null, m.replicas(), autoscaling, autoscaleAt);
+        List.copyOf(conflicts), false, null, sets.stream().mapToInt(DeploymentModel::replicas).sum(), autoscaling, autoscaleAt);
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
     boolean nothingYet = o.groupSets().stream().allMatch(v -> v.leaderSet() == null);
     return !conflicts.isEmpty() && nothingYet ? plan.blockedBy(conflicts) : plan;
@@ -216,24 +232,47 @@ public final class Planner {
 
   /** The groups wanted before this reconcile: with spec.autoscaling the autoscaler's last count, else spec.replicas. */
   static int replicasBefore(DeploymentModel m, Observation o) {
-    DeepSeekDeploymentStatus recorded = o.recorded();
-    if (m.autoscaling() != null && recorded != null && recorded.autoscaling != null && recorded.autoscaling.desiredReplicas != null) {
-      return recorded.autoscaling.desiredReplicas;
+    if (m.disaggregated()) {
+      return m.roles().stream().mapToInt(r -> replicasBefore(r, roleAutoscaling(o.recorded(), r))).sum();
     }
-    return m.specReplicas();
+    return replicasBefore(m, o.recorded() == null ? null : o.recorded().autoscaling);
+  }
+
+  /** The groups of a set wanted before this reconcile: with autoscaling its last count, else its replicas. */
+  static int replicasBefore(DeploymentModel set, DeepSeekDeploymentStatus.AutoscalingStatus recorded) {
+    if (set.autoscaling() != null && recorded != null && recorded.desiredReplicas != null) {
+      return recorded.desiredReplicas;
+    }
+    return set.specReplicas();
+  }
+
+  /** What the autoscaler decided for a set: the set sized with it, what goes into its status, when it decides again. */
+  record Autoscaled(DeploymentModel sized, DeepSeekDeploymentStatus.AutoscalingStatus status, Instant wakeAt) {}
+
+  /** The status.autoscaling of a set as recorded: the deployment's, or with roles its role's. */
+  private DeepSeekDeploymentStatus.AutoscalingStatus recordedAutoscaling(DeploymentModel set) {
+    return set.role() == null ? (o.recorded() == null ? null : o.recorded().autoscaling) : roleAutoscaling(o.recorded(), set);
+  }
+
+  static DeepSeekDeploymentStatus.AutoscalingStatus roleAutoscaling(DeepSeekDeploymentStatus recorded, DeploymentModel role) {
+    if (recorded == null || recorded.roles == null) {
+      return null;
+    }
+    return recorded.roles.stream().filter(r -> role.role().id().equals(r.role)).map(r -> r.autoscaling)
+        .filter(Objects::nonNull).findFirst().orElse(null);
   }
 
   /**
-   * With spec.autoscaling: how many groups, from the serving groups' metrics (GroupAutoscaler); the model is sized with it
-   * for everything after (rollout, workers, status). Returns what goes into status.autoscaling, or null without it.
+   * With autoscaling (spec.autoscaling, or a role's): how many groups, from the set's serving groups' metrics
+   * (GroupAutoscaler); the set is sized with it for everything after (rollout, workers, status). Without, the set as it is.
    */
-  private DeepSeekDeploymentStatus.AutoscalingStatus autoscale(GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
+  private Autoscaled autoscale(DeploymentModel m, GroupSetView set, Map<Integer, GroupRecovery.Decision> recovery) {
     AutoscalingPolicy policy = m.autoscalingPolicy();
     if (policy == null) {
-      return null;
+      return new Autoscaled(m, null, null);
     }
-    int before = replicasBefore(m, o);
-    DeepSeekDeploymentStatus.AutoscalingStatus recorded = o.recorded() == null ? null : o.recorded().autoscaling;
+    DeepSeekDeploymentStatus.AutoscalingStatus recorded = recordedAutoscaling(m);
+    int before = replicasBefore(m, recorded);
     Map<String, EngineMetrics> readings = o.metrics() == null ? Map.of() : o.metrics().pods();
     List<GroupAutoscaler.GroupLoad> loads = new ArrayList<>();
     Map<Double, Double> ttft = new TreeMap<>();
@@ -248,7 +287,7 @@ public final class Planner {
       if (g.hasLeader() && !revision.equals(g.revision())) {
         rolling = true;
       }
-      if (GroupRecovery.recorded(o.recorded(), g.index(), g.revision()).failed()) {
+      if (GroupRecovery.recorded(o.recorded(), m.role(), g.index(), g.revision()).failed()) {
         failed++;
         continue;
       }
@@ -291,14 +330,15 @@ public final class Planner {
     int starting = Math.max(0, before - serving - failed);
     GroupAutoscaler.Decision decision = GroupAutoscaler.decide(policy, before,
         new GroupAutoscaler.Input(before, starting, rolling, loads, percentiles), autoscalerState(recorded), now);
-    m = m.withAutoscaledReplicas(decision.desired());
     GroupAutoscaler.State st = decision.state();
-    autoscaleAt = st.aboveSince() != null ? st.aboveSince().plus(policy.upWindow())
+    Instant wake = st.aboveSince() != null ? st.aboveSince().plus(policy.upWindow())
         : st.belowSince() != null ? st.belowSince().plus(policy.downWindow()) : null;
     if (decision.desired() != before) {
-      normal(decision.desired() > before ? Reasons.SCALED_UP : Reasons.SCALED_DOWN, "Autoscaler: " + decision.reason());
+      normal(decision.desired() > before ? Reasons.SCALED_UP : Reasons.SCALED_DOWN,
+          "Autoscaler" + (m.role() == null ? "" : " (" + m.role().id() + ")") + ": " + decision.reason());
     }
-    return autoscalingStatus(decision, before, serving, starting, loads, recorded);
+    return new Autoscaled(m.withAutoscaledReplicas(decision.desired()),
+        autoscalingStatus(decision, before, serving, starting, loads, recorded), wake);
   }
 
   static GroupAutoscaler.State autoscalerState(DeepSeekDeploymentStatus.AutoscalingStatus a) {

@@ -97,7 +97,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
         new PerResourcePollingEventSource<>(EngineMetrics.class, context,
             new PerResourcePollingConfigurationBuilder<EngineMetrics, DeepSeekDeployment, String>(metrics, config.autoscalingPollInterval())
                 .withName("engine-metrics").withResourceIDMapper(EngineMetrics::pod)
-                .withRegisterPredicate(d -> d.getSpec() != null && d.getSpec().autoscaling != null).build()) {
+                .withRegisterPredicate(DeploymentModel::readsMetrics).build()) {
           @Override
           public void onResourceDeleted(DeepSeekDeployment d) {
             super.onResourceDeleted(d);
@@ -140,7 +140,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class), routing(ctx));
-    if (model.autoscaling() != null) {
+    if (model.autoscaled()) {
       observed = observed.withMetrics(metrics.latest(d));
     }
     Admission.Verdict verdict = admission.judge(resolved, model, ctx);

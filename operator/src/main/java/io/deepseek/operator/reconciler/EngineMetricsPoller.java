@@ -66,14 +66,16 @@ public final class EngineMetricsPoller implements PerResourcePollingEventSource.
 
   @Override
   public Set<EngineMetrics> fetchResources(DeepSeekDeployment d) {
-    AutoscalingSpec a = d.getSpec() == null ? null : d.getSpec().autoscaling;
-    if (a == null || pods == null) {
+    if (!io.deepseek.operator.model.DeploymentModel.readsMetrics(d) || pods == null) {
       return Set.of();
     }
+    // With roles the metrics come from the pods (spec.autoscaling, refused with roles, is where a Prometheus source is).
+    AutoscalingSpec a = d.getSpec().autoscaling;
     List<Pod> running = pods.getSecondaryResources(d).stream()
         .filter(p -> !Pods.terminating(p) && Pods.ip(p) != null && p.getStatus() != null && "Running".equals(p.getStatus().getPhase()))
         .toList();
-    MetricsReading reading = a.source != null && a.source.prometheus != null ? fromPrometheus(a, running) : fromPods(running);
+    MetricsReading reading = a != null && a.source != null && a.source.prometheus != null ? fromPrometheus(a, running)
+        : fromPods(running);
     latest.put(ResourceID.fromResource(d), reading);
     Set<EngineMetrics> out = new HashSet<>(reading.pods().values());
     return out;

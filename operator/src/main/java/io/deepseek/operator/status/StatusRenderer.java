@@ -51,7 +51,8 @@ public final class StatusRenderer {
   public static DeepSeekDeploymentStatus render(DeploymentModel model, Observation o, Plan plan, DeepSeekDeploymentStatus previous,
       String now) {
     // With spec.autoscaling the groups wanted are the autoscaler's, not spec.replicas.
-    DeploymentModel m = model.autoscaling() == null ? model : model.withAutoscaledReplicas(plan.replicas());
+    DeploymentModel m = model.autoscaling() == null && !model.disaggregated() ? model
+        : model.withAutoscaledReplicas(plan.replicas());
     long generation = Optional.ofNullable(m.resource().getMetadata().getGeneration()).orElse(0L);
     List<Condition> before = previous == null ? List.of() : previous.conditions;
     DeepSeekDeploymentStatus s = new DeepSeekDeploymentStatus();
@@ -71,9 +72,11 @@ public final class StatusRenderer {
     int ready = 0;
     int updated = 0;
     GroupRollout.Step rollout = null;
-    for (DeploymentModel set : m.sets()) {
-      String name = set.role() == null ? GroupSetView.SERVING : set.role().id();
+    for (DeploymentModel unsized : m.sets()) {
+      String name = unsized.role() == null ? GroupSetView.SERVING : unsized.role().id();
       Plan.GroupSetPlan setPlan = plan.groupSets().stream().filter(p -> name.equals(p.name())).findFirst().orElse(null);
+      // Each set with the groups its plan wants (its autoscaler's count when it has one).
+      DeploymentModel set = setPlan == null || unsized.role() == null ? unsized : unsized.withAutoscaledReplicas(setPlan.replicas());
       Counts counts = groups(set, o.set(name), setPlan, previous, revision, troubles, s.groups);
       existing += counts.existing();
       // With roles each role counts up to its own replicas: surge groups of one role never make up for the other.
@@ -90,6 +93,10 @@ public final class StatusRenderer {
         rs.replicas = counts.existing();
         rs.readyReplicas = counts.ready();
         rs.updatedReplicas = counts.updated();
+        DeepSeekDeploymentStatus.AutoscalingStatus recorded = previous == null || previous.roles == null ? null
+            : previous.roles.stream().filter(r -> rs.role.equals(r.role)).map(r -> r.autoscaling).filter(Objects::nonNull)
+                .findFirst().orElse(null);
+        rs.autoscaling = autoscaling(setPlan == null ? null : setPlan.autoscaling(), recorded, now);
         if (s.roles == null) {
           s.roles = new ArrayList<>();
         }

@@ -171,6 +171,10 @@ public final class SpecValidator {
         extraArgs(r, q);
         env(r, q);
         deepEP(r, q);
+        autoscaling(r, q, maxGroups);
+        if (r.autoscaling() != null && r.autoscaling().source != null && r.autoscaling().source.prometheus != null) {
+          q.add("autoscaling.source.prometheus: with roles the metrics come from the pods; leave source unset");
+        }
         if (q.isEmpty()) {
           q.addAll(EngineSupport.check(r));
         }

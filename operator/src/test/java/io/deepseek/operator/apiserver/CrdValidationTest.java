@@ -31,7 +31,12 @@ class CrdValidationTest {
   }
 
   static DeepSeekDeployment s4(String name, Consumer<DeepSeekDeployment> change) {
-    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    return variant("deepseek-r1-sglang-2x8-h100.yaml", name, change);
+  }
+
+  /** An example under another name, as a new object of the test's namespace, changed. */
+  static DeepSeekDeployment variant(String example, String name, Consumer<DeepSeekDeployment> change) {
+    DeepSeekDeployment d = Fixtures.example(example);
     d.getMetadata().setName(name);
     d.getMetadata().setNamespace(ns);
     d.getMetadata().setUid(null);
@@ -67,13 +72,7 @@ class CrdValidationTest {
   }
 
   static DeepSeekDeployment pd(String name, Consumer<DeepSeekDeployment> change) {
-    DeepSeekDeployment d = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
-    d.getMetadata().setName(name);
-    d.getMetadata().setNamespace(ns);
-    d.getMetadata().setUid(null);
-    d.getMetadata().setGeneration(null);
-    change.accept(d);
-    return d;
+    return variant("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml", name, change);
   }
 
   @Test
@@ -114,13 +113,22 @@ class CrdValidationTest {
       target.metric = io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric.values()[0];
       target.value = "8";
       d.getSpec().autoscaling.targets = java.util.List.of(target);
-    }), "spec.autoscaling", "with spec.roles set each role's replicas");
+    }), "spec.autoscaling", "with spec.roles autoscale each role");
     assertRejected(pd("pd-missing", d -> d.getSpec().roles.decode = null), "spec.roles.decode: Required value");
     assertRejected(pd("pd-ascend", d -> d.getSpec().disaggregation.transferBackend =
         io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.Ascend), "transferBackend Ascend is vllm-ascend's");
     assertRejected(s4("no-roles", d -> d.getSpec().disaggregation = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec()),
         "spec.disaggregation configures spec.roles");
     assertRejected(pd("pd-negative", d -> d.getSpec().roles.prefill.replicas = -1), "spec.roles.prefill.replicas");
+    assertRejected(pd("pd-band", d -> {
+      d.getSpec().disaggregation.prefillPerDecode = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec.RatioBand();
+      d.getSpec().disaggregation.prefillPerDecode.min = "2";
+      d.getSpec().disaggregation.prefillPerDecode.max = "0.5";
+    }), "prefillPerDecode: min must not be above max");
+    assertRejected(pd("pd-band-number", d -> {
+      d.getSpec().disaggregation.prefillPerDecode = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec.RatioBand();
+      d.getSpec().disaggregation.prefillPerDecode.max = "two";
+    }), "spec.disaggregation.prefillPerDecode.max");
     assertRejected(s4("no-roles-router", d -> d.getSpec().router = new io.deepseek.operator.api.v1alpha1.RouterSpec()),
         "spec.router routes between spec.roles");
   }

@@ -30,7 +30,11 @@ import org.junit.jupiter.api.Test;
  */
 class ReconcilerApiServerTest extends OperatorOnApiServer {
   static DeepSeekDeployment create(String ns) {
-    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    return create(ns, "deepseek-r1-sglang-2x8-h100.yaml");
+  }
+
+  static DeepSeekDeployment create(String ns, String example) {
+    DeepSeekDeployment d = Fixtures.example(example);
     d.getMetadata().setNamespace(ns);
     d.getMetadata().setUid(null);
     d.getMetadata().setGeneration(null);
@@ -121,11 +125,7 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
   @Test
   void rolesGetASetOfGroupsEachAndScaleOnTheirOwn() {
     String ns = ApiServer.newNamespace("pd");
-    DeepSeekDeployment d = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
-    d.getMetadata().setNamespace(ns);
-    d.getMetadata().setUid(null);
-    d.getMetadata().setGeneration(null);
-    client.resource(d).create();
+    create(ns, "disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
     await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-prefill") != null && sts(ns, "deepseek-v3-1-decode") != null);
     assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1-decode-pods").get().getSpec().getSelector())
         .containsEntry(Labels.SERVING_ROLE, "decode");

@@ -202,4 +202,58 @@ class RolesPlannerTest {
       assertThat(s.endpoint).isEqualTo("http://deepseek-v3-1.ai.svc:8000/v1");
     }
   }
+
+  static io.deepseek.operator.api.v1alpha1.AutoscalingSpec autoscaling(int min, int max,
+      io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric metric, String value) {
+    var a = new io.deepseek.operator.api.v1alpha1.AutoscalingSpec();
+    a.minReplicas = min;
+    a.maxReplicas = max;
+    var t = new io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Target();
+    t.metric = metric;
+    t.value = value;
+    a.targets = List.of(t);
+    return a;
+  }
+
+  static io.deepseek.operator.observe.EngineMetrics load(String pod, double waiting, double running, double kv) {
+    return new io.deepseek.operator.observe.EngineMetrics(pod, waiting, running, kv, 1, java.util.Map.of(), null);
+  }
+
+  /**
+   * Each role scales on its own signal: decode on its KV-cache usage, prefill on its waiting requests; the band then keeps
+   * prefill:decode within bounds. Decisions go into status.roles[].autoscaling, never into the spec.
+   */
+  @Test
+  void eachRoleScalesOnItsOwnSignalWithinTheRatioBand() {
+    d.getSpec().roles.decode.parallelism.nodes = 1;
+    d.getSpec().roles.decode.autoscaling = autoscaling(1, 4, io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric.KVCacheUsage, "0.5");
+    d.getSpec().roles.prefill.autoscaling = autoscaling(1, 4, io.deepseek.operator.api.v1alpha1.AutoscalingSpec.Metric.WaitingRequests, "10");
+    String now = Revision.of(d);
+    pods.add(leader("prefill", 0, now, "192.0.2.1", true));
+    pods.add(leader("decode", 0, now, "192.0.2.2", true));
+    sets.add(leaderSet("prefill", now, 1, 0));
+    sets.add(leaderSet("decode", now, 1, 0));
+    // Decode's KV cache is 95% full (asks for 2 groups at 0.5); prefill has nothing waiting.
+    var reading = new io.deepseek.operator.observe.MetricsReading(PlannerTest.NOW, "pods", java.util.Map.of(
+        "deepseek-v3-1-prefill-0", load("deepseek-v3-1-prefill-0", 0, 3, 0.1),
+        "deepseek-v3-1-decode-0", load("deepseek-v3-1-decode-0", 0, 40, 0.95)), null);
+    Observation o = observe().withMetrics(reading);
+    Plan p = Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+    assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::replicas).containsExactly(1, 2);
+    assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getReplicas()).isEqualTo(2);
+    assertThat(p.groupSets().get(1).autoscaling().reason).contains("KVCacheUsage");
+    assertThat(p.events()).extracting(Plan.Event::message).anySatisfy(m -> assertThat(m).startsWith("Autoscaler (decode): "));
+    DeepSeekDeploymentStatus s = StatusRenderer.render(DeploymentModel.of(d), o, p, null, PlannerTest.NOW.toString());
+    assertThat(s.roles).extracting(r -> r.role + " " + r.desiredReplicas + " " + (r.autoscaling == null ? null : r.autoscaling.desiredReplicas))
+        .containsExactly("prefill 1 1", "decode 2 2");
+    assertThat(s.ready).isEqualTo("2/3");
+
+    // With a band of at most 1 decode group per prefill group (prefill per decode >= 1), prefill follows decode up.
+    d.getSpec().disaggregation.prefillPerDecode = new io.deepseek.operator.api.v1alpha1.DisaggregationSpec.RatioBand();
+    d.getSpec().disaggregation.prefillPerDecode.min = "1";
+    p = Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+    assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::replicas).containsExactly(2, 2);
+    assertThat(p.groupSets().get(0).autoscaling().reason).contains("outside spec.disaggregation.prefillPerDecode [1, ");
+    assertThat(Revision.of(d)).as("autoscaling and the band are no new revision").isEqualTo(now);
+  }
 }

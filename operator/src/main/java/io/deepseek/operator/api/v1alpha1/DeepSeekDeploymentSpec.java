@@ -45,7 +45,8 @@ import io.fabric8.kubernetes.model.annotation.SpecReplicas;
     reason = "FieldValueInvalid", fieldPath = ".replicas")
 @ValidationRule(
     value = "!has(self.roles) || !has(self.autoscaling)",
-    message = "spec.autoscaling sizes a deployment without roles; with spec.roles set each role's replicas",
+    message = "spec.autoscaling sizes a deployment without roles; with spec.roles autoscale each role"
+        + " (spec.roles.prefill.autoscaling, spec.roles.decode.autoscaling)",
     reason = "FieldValueInvalid", fieldPath = ".autoscaling")
 @ValidationRule(
     value = "has(self.roles) == has(oldSelf.roles)",

@@ -97,6 +97,9 @@ public class DeepSeekDeploymentStatus {
 
     @JsonPropertyDescription("Groups of the role whose pods run the update revision.")
     public Integer updatedReplicas;
+
+    @JsonPropertyDescription("What the role's autoscaler measured and decided (spec.roles.<role>.autoscaling).")
+    public AutoscalingStatus autoscaling;
   }
 
   @JsonPropertyDescription("What the autoscaler measured and decided (spec.autoscaling): the operator sizes the groups"

@@ -42,4 +42,25 @@ public class DisaggregationSpec {
       + " on a node without it does not start (without it transfers run but emit garbage tokens). Default /etc/hccn.conf;"
       + " with accelerator.hostDriverMounts the node's /etc/hccn.conf is mounted (and required) with the driver.")
   public String hccnConfig;
+
+  @JsonPropertyDescription("With autoscaling roles: the band the ratio of prefill groups to decode groups stays in, e.g."
+      + " {min: \"0.5\", max: \"2\"}. When the autoscalers' counts leave it, the role that has too few groups gets more"
+      + " (within its maxReplicas), else the other fewer (within its minReplicas); a role without autoscaling is never"
+      + " changed.")
+  public RatioBand prefillPerDecode;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  @io.fabric8.generator.annotation.ValidationRule(value = "!has(self.min) || !has(self.max) || double(self.min) <= double(self.max)",
+      message = "disaggregation.prefillPerDecode: min must not be above max")
+  public static class RatioBand {
+    @Pattern("^[0-9]{1,4}(\\.[0-9]{1,4})?$")
+    @Size(max = 9)
+    @JsonPropertyDescription("The fewest prefill groups per decode group, e.g. \"0.5\".")
+    public String min;
+
+    @Pattern("^[0-9]{1,4}(\\.[0-9]{1,4})?$")
+    @Size(max = 9)
+    @JsonPropertyDescription("The most prefill groups per decode group, e.g. \"2\".")
+    public String max;
+  }
 }

@@ -27,6 +27,12 @@ public class RoleSpec {
   @JsonPropertyDescription("Shared memory, CPU and memory of this role's pods; replaces spec.resources for this role.")
   public ResourcesSpec resources;
 
+  @JsonPropertyDescription("Size this role's groups from what its own engines measure, between minReplicas and maxReplicas"
+      + " (replicas is then the starting point; the operator never writes the spec: its decisions are in"
+      + " status.roles[].autoscaling). Prefill: WaitingRequests or TimeToFirstToken; decode: KVCacheUsage or"
+      + " RunningRequests. The metrics come from the pods (source.prometheus is not available with roles).")
+  public AutoscalingSpec autoscaling;
+
   @JsonPropertyDescription("Engine tuning of this role, each field over spec.engine's (e.g. DeepEP normal mode for"
       + " prefill and low-latency for decode, MTP on decode only).")
   public RoleEngineSpec engine;
