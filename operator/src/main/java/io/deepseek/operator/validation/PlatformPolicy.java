@@ -97,6 +97,11 @@ public final class PlatformPolicy {
       v.add(source + " (allowedImagePrefixes): spec.engine.image " + image + " is not from an allowed registry ("
           + String.join(", ", p.allowedImagePrefixes) + ")");
     }
+    String router = m.disaggregated() ? m.routerImage() : null;
+    if (router != null && p.allowedImagePrefixes != null && p.allowedImagePrefixes.stream().noneMatch(router::startsWith)) {
+      v.add(source + " (allowedImagePrefixes): the router image " + router + " (spec.router.image) is not from an allowed"
+          + " registry (" + String.join(", ", p.allowedImagePrefixes) + ")");
+    }
     if (m.hostNetwork() && !Objects.requireNonNullElse(p.allowHostNetwork, defaults.allowHostNetwork())) {
       v.add(source + " (allowHostNetwork): spec.network.hostNetwork is not allowed in this namespace; remove it");
     }
@@ -112,8 +117,11 @@ public final class PlatformPolicy {
         // A malformed policy allows nothing rather than everything.
         paths = null;
       }
+      String hccn = m.disaggregated() && m.disaggregation().hccnConfig != null
+          && !DeploymentModel.DEFAULT_HCCN_CONFIG.equals(m.disaggregation().hccnConfig) ? m.disaggregation().hccnConfig : null;
       for (String[] f : new String[][] {{"spec.model.source.hostPath", m.modelSource().hostPath},
-          {"spec.model.draftPath", m.modelSource().hostPath != null ? m.draftPath() : null}}) {
+          {"spec.model.draftPath", m.modelSource().hostPath != null ? m.draftPath() : null},
+          {"spec.disaggregation.hccnConfig", hccn}}) {
         if (f[1] != null && (paths == null || paths.check(f[0], f[1]).isPresent())) {
           v.add(source + " (allowedHostPathPrefixes): " + f[0] + " " + f[1] + " is not under "
               + (paths == null ? "any directory (host paths are not allowed here)" : String.join(", ", p.allowedHostPathPrefixes)));
@@ -143,8 +151,11 @@ public final class PlatformPolicy {
               + (annotationPrefixes.isEmpty() ? " (no client Service annotations are)" : " (allowed: "
                   + String.join(", ", annotationPrefixes) + ")")));
     }
-    allowedValue(source, "allowedAcceleratorResources", "spec.accelerator.resourceName", m.acceleratorResource(),
-        Objects.requireNonNullElse(p.allowedAcceleratorResources, defaults.acceleratorResources()), v);
+    for (DeploymentModel set : m.sets()) {
+      allowedValue(source, "allowedAcceleratorResources", set.role() == null ? "spec.accelerator.resourceName"
+          : "spec.roles." + set.role().id() + ".accelerator.resourceName (or spec.accelerator's)", set.acceleratorResource(),
+          Objects.requireNonNullElse(p.allowedAcceleratorResources, defaults.acceleratorResources()), v);
+    }
     if (!Boolean.TRUE.equals(p.allowControlPlaneNodes)) {
       controlPlane(m).forEach(where -> v.add(source + " (allowControlPlaneNodes): " + where + " steers pods onto control-plane"
           + " nodes; remove it"));
@@ -250,9 +261,9 @@ public final class PlatformPolicy {
       long asks = accelerators(d == self ? m : DeploymentModel.of(asRun.apply(d)));
       if (d == self) {
         if (used + asks > max) {
-          v.add(source + " (maxAcceleratorsPerNamespace): spec.replicas " + m.replicas() + " x " + m.nodes() + " node(s) x "
-              + m.perNode() + " = " + asks + " accelerators, but the namespace may use " + max + " and older deployments"
-              + " use " + used + "; lower spec.replicas or ask the platform team for more");
+          v.add(source + " (maxAcceleratorsPerNamespace): " + asked(m) + " = " + asks + " accelerators, but the namespace may use "
+              + max + " and older deployments use " + used + "; lower " + (m.disaggregated() ? "the roles' replicas" : "spec.replicas")
+              + (m.autoscaled() ? " or maxReplicas" : "") + ", or ask the platform team for more");
         }
         return;
       }
@@ -260,8 +271,32 @@ public final class PlatformPolicy {
     }
   }
 
+  /**
+   * The accelerators a deployment may take: over its sets (each role with roles), the groups it may have (with autoscaling
+   * its maxReplicas: the autoscaler may go there) x nodes x devices per pod.
+   */
   static long accelerators(DeploymentModel m) {
-    return (long) m.replicas() * m.nodes() * m.perNode();
+    long total = 0;
+    for (DeploymentModel set : m.sets()) {
+      total += (long) groups(set) * set.nodes() * set.perNode();
+    }
+    return total;
+  }
+
+  private static int groups(DeploymentModel set) {
+    Integer most = set.autoscaling() == null ? null : set.autoscaling().maxReplicas;
+    return most == null ? set.replicas() : Math.max(most, set.replicas());
+  }
+
+  /** "spec.replicas 2 x 2 node(s) x 8", or per role "prefill 1 x 1 x 8 + decode 2 x 2 x 8". */
+  private static String asked(DeploymentModel m) {
+    List<String> parts = new ArrayList<>();
+    for (DeploymentModel set : m.sets()) {
+      String groups = set.autoscaling() != null && set.autoscaling().maxReplicas != null
+          ? "maxReplicas " + groups(set) : (set.role() == null ? "spec.replicas " : "replicas ") + set.replicas();
+      parts.add((set.role() == null ? "" : set.role().id() + " ") + groups + " x " + set.nodes() + " node(s) x " + set.perNode());
+    }
+    return String.join(" + ", parts);
   }
 
   /** Kubernetes label-selector semantics; an unset selector selects every namespace. */

@@ -143,6 +143,40 @@ class PlatformPolicyTest {
         PlatformPolicy.Defaults.BUILT_IN, List.of(older, d))).as("the older one runs on").isEmpty();
   }
 
+  /**
+   * The ceiling counts what a deployment may take: each role's groups (a role's own accelerators and nodes), and with
+   * autoscaling its maxReplicas. A role cannot slip more accelerators past the policy than the deployment's blocks say.
+   */
+  @Test
+  void theCeilingCountsEveryRoleAndWhatAnAutoscalerMayReach() {
+    DeepSeekPolicySpec ceiling = new DeepSeekPolicySpec();
+    ceiling.maxAcceleratorsPerNamespace = 24;
+    DeepSeekDeployment pd = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
+    // prefill 1 x 1 x 8 + decode 1 x 2 x 8 = 24: fits.
+    assertThat(PlatformPolicy.check(DeploymentModel.of(pd), List.of(policy("quota", ceiling)), Map.of(),
+        PlatformPolicy.Defaults.BUILT_IN, List.of(pd))).isEmpty();
+    var a = new io.deepseek.operator.api.v1alpha1.AutoscalingSpec();
+    a.maxReplicas = 3;
+    pd.getSpec().roles.decode.autoscaling = a;
+    assertThat(PlatformPolicy.check(DeploymentModel.of(pd), List.of(policy("quota", ceiling)), Map.of(),
+        PlatformPolicy.Defaults.BUILT_IN, List.of(pd))).singleElement().asString()
+        .contains("prefill replicas 1 x 1 node(s) x 8 + decode maxReplicas 3 x 2 node(s) x 8 = 56 accelerators")
+        .contains("lower the roles' replicas or maxReplicas");
+    // A role's own accelerator resource is checked like the deployment's.
+    pd.getSpec().roles.decode.autoscaling = null;
+    pd.getSpec().roles.decode.accelerator = io.deepseek.operator.model.Json.copy(pd.getSpec().accelerator);
+    pd.getSpec().roles.decode.accelerator.resourceName = "example.com/other-gpu";
+    assertThat(PlatformPolicy.check(DeploymentModel.of(pd), List.of(), Map.of(), PlatformPolicy.Defaults.BUILT_IN, List.of(pd)))
+        .singleElement().asString().contains("spec.roles.decode.accelerator.resourceName");
+    // And the router's image comes from an allowed registry like the engine's.
+    DeepSeekPolicySpec registry = new DeepSeekPolicySpec();
+    registry.allowedImagePrefixes = List.of("lmsysorg/");
+    DeepSeekDeployment fresh = Fixtures.example("disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
+    assertThat(PlatformPolicy.check(DeploymentModel.of(fresh), List.of(policy("registry", registry)), Map.of(),
+        PlatformPolicy.Defaults.BUILT_IN, List.of(fresh))).singleElement().asString()
+        .contains("the router image lightseekorg/smg:1.13.0 (spec.router.image) is not from an allowed registry");
+  }
+
   @Test
   void blankEntriesAllowNothingAndBlankDefaultsAreRefused() {
     DeepSeekPolicySpec blank = new DeepSeekPolicySpec();
