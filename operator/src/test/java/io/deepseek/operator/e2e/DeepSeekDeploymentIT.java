@@ -115,6 +115,12 @@ class DeepSeekDeploymentIT extends InNamespace {
     await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
     assertThat(writeLines(cluster.operatorMetrics())).isEqualTo(before);
     System.out.printf("[e2e] operator resident memory with one deployment: %d MiB%n", cluster.operatorRssKb() / 1024);
+    // The framework's metrics are there, aggregated: none of its series names a deployment (bounded cardinality).
+    List<String> framework = cluster.operatorMetrics().lines().filter(l -> l.startsWith("operator_sdk_")).toList();
+    assertThat(framework).anySatisfy(l -> assertThat(l).startsWith("operator_sdk_reconciliations_started_total"))
+        .noneSatisfy(l -> assertThat(l).contains("deepseek-r1"));
+    System.out.printf("[e2e] /q/metrics: %d series, %d of the operator framework's%n",
+        cluster.operatorMetrics().lines().filter(l -> !l.startsWith("#") && !l.isBlank()).count(), framework.size());
   }
 
   static String writeLines(String metrics) {
