@@ -199,7 +199,7 @@ public final class PodTemplates {
     if (router.isEmpty()) {
       return m.podTemplate().annotations;
     }
-    Map<String, String> all = new TreeMap<>(router);
+    Map<String, String> all = new TreeMap<>();
     if (m.podTemplate().annotations != null) {
       all.putAll(m.podTemplate().annotations);
     }

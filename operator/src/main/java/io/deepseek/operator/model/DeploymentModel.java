@@ -248,14 +248,7 @@ public final class DeploymentModel {
 
   /** Whether the operator reads the engines' metrics of this deployment (spec.autoscaling, or any role's). */
   public static boolean readsMetrics(DeepSeekDeployment d) {
-    if (d.getSpec() == null) {
-      return false;
-    }
-    if (d.getSpec().autoscaling != null) {
-      return true;
-    }
-    return d.getSpec().roles != null && ((d.getSpec().roles.prefill != null && d.getSpec().roles.prefill.autoscaling != null)
-        || (d.getSpec().roles.decode != null && d.getSpec().roles.decode.autoscaling != null));
+    return d.getSpec() != null && of(d).autoscaled();
   }
 
   public static final Duration DEFAULT_SCALE_UP_WINDOW = Duration.ZERO;

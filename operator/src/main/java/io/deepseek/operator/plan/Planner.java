@@ -254,7 +254,8 @@ public final class Planner {
     return set.role() == null ? (o.recorded() == null ? null : o.recorded().autoscaling) : roleAutoscaling(o.recorded(), set);
   }
 
-  static DeepSeekDeploymentStatus.AutoscalingStatus roleAutoscaling(DeepSeekDeploymentStatus recorded, DeploymentModel role) {
+  /** A role's status.roles[].autoscaling as recorded, or null. */
+  public static DeepSeekDeploymentStatus.AutoscalingStatus roleAutoscaling(DeepSeekDeploymentStatus recorded, DeploymentModel role) {
     if (recorded == null || recorded.roles == null) {
       return null;
     }

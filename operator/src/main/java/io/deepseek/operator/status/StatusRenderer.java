@@ -93,10 +93,8 @@ public final class StatusRenderer {
         rs.replicas = counts.existing();
         rs.readyReplicas = counts.ready();
         rs.updatedReplicas = counts.updated();
-        DeepSeekDeploymentStatus.AutoscalingStatus recorded = previous == null || previous.roles == null ? null
-            : previous.roles.stream().filter(r -> rs.role.equals(r.role)).map(r -> r.autoscaling).filter(Objects::nonNull)
-                .findFirst().orElse(null);
-        rs.autoscaling = autoscaling(setPlan == null ? null : setPlan.autoscaling(), recorded, now);
+        rs.autoscaling = autoscaling(setPlan == null ? null : setPlan.autoscaling(),
+            io.deepseek.operator.plan.Planner.roleAutoscaling(previous, set), now);
         if (s.roles == null) {
           s.roles = new ArrayList<>();
         }
