@@ -101,7 +101,22 @@ build_standins() {
       || cp "$sim_dir/llm-d-inference-sim" "$dir.tmp/bin/llm-d-inference-sim"
     rm -rf "$dir"; mv "$dir.tmp" "$dir"
   fi
+  ln -sfn "$ROUTERS_DIR" "$dir/routers"
   ln -sfn "$dir" "$STANDIN_DIR/current"
+}
+
+# The routers of disaggregated deployments, from PyPI into a virtualenv (about 260 MB; cached by their versions); a
+# router pod's `python3 -m smg.launch_router` or `vllm-router` finds them through the stand-ins' routers/ link.
+build_routers() {
+  [ -f "$ROUTERS_DIR/.installed" ] && return 0
+  local py; py=$(command -v /usr/bin/python3 python3 | head -1)
+  [ -n "$py" ] || { echo "python3 is required for the routers (apt-get install python3 python3-venv)" >&2; exit 1; }
+  log "installing smg $SMG_VERSION and vllm-router $VLLM_ROUTER_VERSION from PyPI into $ROUTERS_DIR"
+  # A virtualenv is not relocatable (its scripts name its path): made in place, marked complete at the end.
+  rm -rf "$ROUTERS_DIR"; mkdir -p "$(dirname "$ROUTERS_DIR")"
+  "$py" -m venv "$ROUTERS_DIR" || { echo "$py -m venv failed (on Debian: apt-get install python3-venv)" >&2; exit 1; }
+  "$ROUTERS_DIR/bin/pip" install -q --disable-pip-version-check "smg==$SMG_VERSION" "vllm-router==$VLLM_ROUTER_VERSION"
+  "$ROUTERS_DIR/bin/python3" -c 'import smg' && [ -x "$ROUTERS_DIR/bin/vllm-router" ] && touch "$ROUTERS_DIR/.installed"
 }
 
 build_helm() {
@@ -133,6 +148,7 @@ main() {
     log "cached: $K8S_BIN_DIR"
   fi
   link_for_kube_api_test
+  build_routers
   build_standins
   build_helm
   "$K8S_BIN_DIR/kube-apiserver" --version >&2

@@ -59,7 +59,8 @@ t0=$SECONDS
     openssl req -new -nodes -newkey rsa:2048 -keyout "$1.key" -out "$1.csr" -config "$1.cnf" 2>/dev/null
     openssl x509 -req -in "$1.csr" -CA ca.crt -CAkey ca.key -CAcreateserial -days 3650 -sha256 -extfile "$1.cnf" -extensions x -out "$1.crt" 2>/dev/null
   }
-  sign apiserver kube-apiserver "" serverAuth "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1"
+  # Pods reach the API server through the node agent's forward on the bridge ($NODE_NET.255.254): in the serving cert too.
+  sign apiserver kube-apiserver "" serverAuth "DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:127.0.0.1,IP:10.96.0.1,IP:$NODE_NET.255.254"
   sign admin kubernetes-admin system:masters clientAuth ""
   sign kcm system:kube-controller-manager "" clientAuth ""
   sign sched system:kube-scheduler "" clientAuth ""

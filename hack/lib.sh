@@ -8,6 +8,7 @@ CACHE_ROOT="${DSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/deepseek-operator}"
 K8S_BIN_DIR="$CACHE_ROOT/bin/k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
 # helm, for the chart's tests (hack/tools/helm), cached by its version.
 HELM_BIN="$CACHE_ROOT/bin/helm-${HELM_VERSION}/helm"
+ROUTERS_DIR="$CACHE_ROOT/routers/smg-${SMG_VERSION}_vllm-router-${VLLM_ROUTER_VERSION}"
 # kube-api-test looks for <dir>/k8s/<MAJOR.MINOR.PATCH>-linux-<arch>/{kube-apiserver,etcd,kubectl}
 KUBEAPITEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
 case "$(uname -m)" in aarch64|arm64) GOARCH_NAME=arm64 ;; *) GOARCH_NAME=amd64 ;; esac

@@ -10,8 +10,10 @@ import (
 	"strings"
 	"time"
 
+	authv1 "k8s.io/api/authentication/v1"
 	v1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // standinBin is where the stand-in engines appear in every container: first on the PATH.
@@ -88,6 +90,17 @@ func (a *agent) environment(p *v1.Pod, c v1.Container, w *podWorker) (map[string
 	if _, ok := env["HOME"]; !ok {
 		env["HOME"] = "/root"
 	}
+	// The API server as the kubelet gives it to every container (KUBERNETES_SERVICE_HOST/PORT): here the agent's forward
+	// on the bridge (network.forwardAPIServer), since pods' namespaces have no kube-proxy for the kubernetes Service.
+	if host, port, ok := a.net.apiServerAddress(); ok {
+		env["KUBERNETES_SERVICE_HOST"], env["KUBERNETES_SERVICE_PORT"], env["KUBERNETES_SERVICE_PORT_HTTPS"] = host, port, port
+	}
+	// What the stand-ins need to know about their pod and the simulated network: the pod's revision (prefill/decode
+	// stand-ins name the revisions they pair) and the ranges they may dial.
+	if rev := p.Labels["serving.deepseek-operator.io/revision"]; rev != "" {
+		env["DS_STANDIN_REVISION"] = rev
+	}
+	env["DS_STANDIN_DIAL_CIDRS"] = a.net.podNet.String() + "," + a.net.nodeNet.String()
 	for k, v := range a.knobs(p) {
 		env[k] = v
 	}
@@ -256,7 +269,8 @@ func hostsFile(p *v1.Pod, ip string) string {
 
 // mounts: where each volume mount of the container comes from on this machine. emptyDir: a directory of the pod;
 // hostPath: a directory of the simulated node (made on first use, as if the node had it); a claim: a directory per
-// claim; Secrets and ConfigMaps: their keys written as files; projected volumes: an empty directory.
+// claim; Secrets and ConfigMaps: their keys written as files; projected volumes: their sources' files (a service account
+// token from the TokenRequest API, ConfigMap and Secret keys, the pod's downward API fields).
 func (a *agent) mounts(p *v1.Pod, c v1.Container, w *podWorker) ([]sandboxMount, error) {
 	volumes := map[string]v1.Volume{}
 	for _, v := range p.Spec.Volumes {
@@ -334,9 +348,110 @@ func (a *agent) volumeSource(p *v1.Pod, w *podWorker, v v1.Volume) (string, bool
 			}
 		}
 		return podVol, false, nil
+	case v.Projected != nil:
+		return podVol, false, a.projected(p, w, podVol, v.Projected)
 	default:
 		return podVol, false, os.MkdirAll(podVol, 0o755)
 	}
+}
+
+// projected writes a projected volume's files once, when the container starts (the token is not refreshed: the
+// kubelet would at 80% of its life; the simulated cluster's pods live far less than the hour asked for).
+func (a *agent) projected(p *v1.Pod, w *podWorker, dir string, v *v1.ProjectedVolumeSource) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	write := func(path string, data []byte) error {
+		target := filepath.Join(dir, filepath.Clean("/"+path))
+		os.MkdirAll(filepath.Dir(target), 0o755)
+		return os.WriteFile(target, data, 0o644)
+	}
+	for _, src := range v.Sources {
+		switch {
+		case src.ServiceAccountToken != nil:
+			t := src.ServiceAccountToken
+			req := &authv1.TokenRequest{Spec: authv1.TokenRequestSpec{ExpirationSeconds: t.ExpirationSeconds,
+				BoundObjectRef: &authv1.BoundObjectReference{Kind: "Pod", APIVersion: "v1", Name: p.Name, UID: p.UID}}}
+			if t.Audience != "" {
+				req.Spec.Audiences = []string{t.Audience}
+			}
+			sa := p.Spec.ServiceAccountName
+			if sa == "" {
+				sa = "default"
+			}
+			tok, err := a.client.CoreV1().ServiceAccounts(p.Namespace).CreateToken(ctx, sa, req, metav1.CreateOptions{})
+			if err != nil {
+				return fmt.Errorf("MountVolume.SetUp failed for volume: token of service account %q: %v", sa, err)
+			}
+			if err := write(t.Path, []byte(tok.Status.Token)); err != nil {
+				return err
+			}
+		case src.ConfigMap != nil:
+			cm, err := a.client.CoreV1().ConfigMaps(p.Namespace).Get(ctx, src.ConfigMap.Name, metaGet)
+			if err != nil {
+				if src.ConfigMap.Optional != nil && *src.ConfigMap.Optional {
+					continue
+				}
+				return fmt.Errorf("MountVolume.SetUp failed for volume: configmap %q not found", src.ConfigMap.Name)
+			}
+			data := map[string][]byte{}
+			for k, s := range cm.Data {
+				data[k] = []byte(s)
+			}
+			if err := writeItems(write, data, src.ConfigMap.Items); err != nil {
+				return err
+			}
+		case src.Secret != nil:
+			s, err := a.client.CoreV1().Secrets(p.Namespace).Get(ctx, src.Secret.Name, metaGet)
+			if err != nil {
+				if src.Secret.Optional != nil && *src.Secret.Optional {
+					continue
+				}
+				return fmt.Errorf("MountVolume.SetUp failed for volume: secret %q not found", src.Secret.Name)
+			}
+			if err := writeItems(write, s.Data, src.Secret.Items); err != nil {
+				return err
+			}
+		case src.DownwardAPI != nil:
+			for _, item := range src.DownwardAPI.Items {
+				if item.FieldRef == nil {
+					continue
+				}
+				val, err := fieldValue(p, w, item.FieldRef.FieldPath)
+				if err != nil {
+					return err
+				}
+				if err := write(item.Path, []byte(val)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// writeItems writes the listed keys at their paths, or every key under its own name.
+func writeItems(write func(string, []byte) error, data map[string][]byte, items []v1.KeyToPath) error {
+	if len(items) == 0 {
+		for k, d := range data {
+			if err := write(k, d); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for _, it := range items {
+		d, ok := data[it.Key]
+		if !ok {
+			return fmt.Errorf("MountVolume.SetUp failed for volume: key %q missing", it.Key)
+		}
+		if err := write(it.Path, d); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func cutPrefix(s, prefix string) (string, bool) { return strings.CutPrefix(s, prefix) }

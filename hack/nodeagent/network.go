@@ -217,6 +217,15 @@ func (n *network) forwardAPIServer() error {
 	return nil
 }
 
+// apiServerAddress is where pods reach the API server: the forward on the bridge.
+func (n *network) apiServerAddress() (host, port string, ok bool) {
+	if n.forward == nil {
+		return "", "", false
+	}
+	_, port, err := net.SplitHostPort(n.o.apiserver)
+	return n.bridgeNodeIP.String(), port, err == nil
+}
+
 func (n *network) teardown() {
 	if n.forward != nil {
 		n.forward.Close()

@@ -74,7 +74,7 @@ func sandbox(specFile string) {
 	must("overlay root", syscall.Mount("overlay", root, "overlay", 0,
 		fmt.Sprintf("lowerdir=/,upperdir=%s/upper,workdir=%s/work", scratch, scratch)))
 	bind := func(src, target string, rec, ro, file bool) {
-		dst := filepath.Join(root, target)
+		dst := inRoot(root, target)
 		if file {
 			must("mount point "+target, os.MkdirAll(filepath.Dir(dst), 0o755))
 			if _, err := os.Stat(dst); err != nil {
@@ -96,7 +96,7 @@ func sandbox(specFile string) {
 	bind("/sys", "/sys", true, false, false)
 	bind("/dev", "/dev", true, false, false)
 	for _, d := range []string{"/tmp", "/dev/shm", "/run"} {
-		dst := filepath.Join(root, d)
+		dst := inRoot(root, d)
 		must("mount point "+d, os.MkdirAll(dst, 0o1777))
 		must("tmpfs "+d, syscall.Mount("tmpfs", dst, "tmpfs", 0, "mode=1777"))
 	}
@@ -128,4 +128,27 @@ func sandbox(specFile string) {
 	}
 	err = syscall.Exec(bin, s.Argv, s.Env)
 	fail("exec %s: %v", bin, err)
+}
+
+// inRoot is target's place under root, following symbolic links as the container will see them: an absolute link
+// (Debian's /var/run -> /run) resolves under root, not on this machine, so /var/run/secrets lands in the container's
+// /run.
+func inRoot(root, target string) string {
+	parts := strings.Split(filepath.Clean("/"+target), "/")[1:]
+	resolved := "/"
+	for hops := 0; len(parts) > 0 && hops < 40; {
+		next := filepath.Join(resolved, parts[0])
+		link, err := os.Readlink(filepath.Join(root, next))
+		if err != nil {
+			resolved, parts = next, parts[1:]
+			continue
+		}
+		hops++
+		if !filepath.IsAbs(link) {
+			link = filepath.Join(resolved, link)
+		}
+		parts = append(strings.Split(filepath.Clean(link), "/")[1:], parts[1:]...)
+		resolved = "/"
+	}
+	return filepath.Join(root, resolved)
 }

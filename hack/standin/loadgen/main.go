@@ -8,7 +8,7 @@
 //
 // Requests start at -rate per second (open loop: a slow server does not slow the sender), each with its own timeout.
 // The load stops after -duration or as soon as the -stop file exists. The last line printed is a JSON summary
-// (sent, ok, failed by cause, latency percentiles); -requests writes one JSON line per request (start and end as
+// (sent, ok, failed by cause, latency percentiles, answers by system_fingerprint); -requests writes one JSON line per request (start and end as
 // Unix milliseconds, status, error) for timelines.
 package main
 
@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -36,19 +37,23 @@ type result struct {
 	End    int64  `json:"end"`
 	Status int    `json:"status"`
 	Error  string `json:"error,omitempty"`
+	// Fingerprint is the answer's system_fingerprint (the prefill/decode stand-ins name the revisions that served it).
+	Fingerprint string `json:"fingerprint,omitempty"`
 }
 
 type summary struct {
-	Sent      int            `json:"sent"`
-	OK        int            `json:"ok"`
-	Failed    int            `json:"failed"`
-	Causes    map[string]int `json:"causes"`
-	P50Ms     float64        `json:"p50Ms"`
-	P99Ms     float64        `json:"p99Ms"`
-	MaxMs     float64        `json:"maxMs"`
-	FirstFail int64          `json:"firstFailure,omitempty"`
-	LastFail  int64          `json:"lastFailure,omitempty"`
-	Seconds   float64        `json:"seconds"`
+	Sent   int            `json:"sent"`
+	OK     int            `json:"ok"`
+	Failed int            `json:"failed"`
+	Causes map[string]int `json:"causes"`
+	P50Ms  float64        `json:"p50Ms"`
+	P99Ms  float64        `json:"p99Ms"`
+	MaxMs  float64        `json:"maxMs"`
+	// Fingerprints counts the successful answers by system_fingerprint, where they have one.
+	Fingerprints map[string]int `json:"fingerprints,omitempty"`
+	FirstFail    int64          `json:"firstFailure,omitempty"`
+	LastFail     int64          `json:"lastFailure,omitempty"`
+	Seconds      float64        `json:"seconds"`
 }
 
 func main() {
@@ -165,8 +170,13 @@ func send(client *http.Client, target, key string, body []byte, stream bool, tim
 	case !stream && !bytes.Contains(data, []byte(`"choices"`)):
 		r.Error = "no choices in the answer"
 	}
+	if m := fingerprint.FindSubmatch(data); m != nil {
+		json.Unmarshal(m[1], &r.Fingerprint)
+	}
 	return r
 }
+
+var fingerprint = regexp.MustCompile(`"system_fingerprint"\s*:\s*("(?:[^"\\]|\\.)*")`)
 
 func cause(err error) string {
 	s := err.Error()
@@ -184,6 +194,12 @@ func summarize(results []result, elapsed time.Duration) summary {
 	for _, r := range results {
 		if r.Error == "" {
 			s.OK++
+			if r.Fingerprint != "" {
+				if s.Fingerprints == nil {
+					s.Fingerprints = map[string]int{}
+				}
+				s.Fingerprints[r.Fingerprint]++
+			}
 			ms = append(ms, float64(r.End-r.Start))
 			continue
 		}

@@ -18,7 +18,7 @@
 //     it, so a reader of the leader alone misses the load on the other nodes, as with the real engine.
 //   - SIGTERM: no new connections, requests in flight finish, exit 0.
 //
-// It never dials anything but --dist-init-addr.
+// It never dials anything but --dist-init-addr and, in decode mode, the bootstrap servers it is sent to (pd.go).
 package main
 
 import (
@@ -45,6 +45,7 @@ type config struct {
 	port, nnodes, rank, maxRunning, dpRanks           int
 	metrics                                           bool
 	load, ttft, itl                                   time.Duration
+	pd                                                pdConfig
 }
 
 func parse(raw []string) config {
@@ -71,6 +72,7 @@ func parse(raw []string) config {
 	c.load = serve.LoadTime()
 	c.ttft = serve.Millis("DS_STANDIN_TTFT_MS", 50)
 	c.itl = serve.Millis("DS_STANDIN_ITL_MS", 10)
+	c.pd = parsePD(a)
 	return c
 }
 
@@ -125,9 +127,12 @@ func leader(c config) {
 		log.Printf("rank 0: waiting for %d rank(s) on port %s", c.nnodes-1, port)
 		g.WaitAll()
 	}
+	s := newServer(c)
+	if c.pd.mode == "prefill" {
+		s.serveBootstrap()
+	}
 	log.Printf("rank 0: loading the model (%s)", c.load)
 	time.Sleep(c.load)
-	s := newServer(c)
 	if g != nil {
 		go s.pushRemoteMetrics(g)
 	}
@@ -145,7 +150,12 @@ func leader(c config) {
 	mux.HandleFunc("/v1/completions", s.auth(s.completions))
 	mux.HandleFunc("/generate", s.auth(s.generate))
 	if c.metrics {
-		mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) { s.writeMetrics(w, s.localRanks()) })
+		mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
+			s.writeMetrics(w, s.localRanks())
+			if c.pd.mode == "decode" {
+				s.transfers.write(w)
+			}
+		})
 	}
 	// ServerStatus.Starting: the warm-up request runs before /health answers 200.
 	go func() {
@@ -209,17 +219,20 @@ type snapshot struct {
 }
 
 type server struct {
-	c        config
-	ranks    []*rank
-	next     atomic.Int64
-	warm     atomic.Bool
-	stopping atomic.Bool
-	remoteMu sync.Mutex
-	remote   map[int]snapshot
+	c         config
+	ranks     []*rank
+	next      atomic.Int64
+	warm      atomic.Bool
+	stopping  atomic.Bool
+	remoteMu  sync.Mutex
+	remote    map[int]snapshot
+	pd        pdConfig
+	rooms     rooms
+	transfers transfers
 }
 
 func newServer(c config) *server {
-	s := &server{c: c, remote: map[int]snapshot{}}
+	s := &server{c: c, remote: map[int]snapshot{}, pd: c.pd}
 	per := max(1, c.maxRunning/c.dpRanks)
 	for i := 0; i < c.dpRanks; i++ {
 		s.ranks = append(s.ranks, &rank{index: i, slots: make(chan struct{}, per), capacity: per,
@@ -415,6 +428,7 @@ type openAIRequest struct {
 	MaxCompletionTokens int             `json:"max_completion_tokens"`
 	Messages            json.RawMessage `json:"messages"`
 	Prompt              json.RawMessage `json:"prompt"`
+	bootstrap
 }
 
 func (s *server) chat(w http.ResponseWriter, r *http.Request) {
@@ -444,6 +458,10 @@ func (s *server) openAI(w http.ResponseWriter, r *http.Request, chat bool) {
 	if req.MaxCompletionTokens > 0 {
 		n = tokens(req.MaxCompletionTokens)
 	}
+	n, fingerprint, okay := s.disaggregated(w, req.bootstrap, n)
+	if !okay {
+		return
+	}
 	id := fmt.Sprintf("%s-%d", map[bool]string{true: "chatcmpl", false: "cmpl"}[chat], time.Now().UnixNano())
 	object := map[bool]string{true: "chat.completion", false: "text_completion"}[chat]
 	if !req.Stream {
@@ -455,8 +473,12 @@ func (s *server) openAI(w http.ResponseWriter, r *http.Request, chat bool) {
 		} else {
 			choice["text"] = strings.Join(out, " ")
 		}
-		writeJSON(w, map[string]any{"id": id, "object": object, "created": time.Now().Unix(), "model": s.c.servedName,
-			"choices": []any{choice}, "usage": map[string]any{"prompt_tokens": 8, "completion_tokens": n, "total_tokens": n + 8}})
+		answer := map[string]any{"id": id, "object": object, "created": time.Now().Unix(), "model": s.c.servedName,
+			"choices": []any{choice}, "usage": map[string]any{"prompt_tokens": 8, "completion_tokens": n, "total_tokens": n + 8}}
+		if fingerprint != "" {
+			answer["system_fingerprint"] = fingerprint
+		}
+		writeJSON(w, answer)
 		return
 	}
 	w.Header().Set("Content-Type", "text/event-stream")
@@ -472,7 +494,11 @@ func (s *server) openAI(w http.ResponseWriter, r *http.Request, chat bool) {
 		} else {
 			choice["text"] = answer[i%len(answer)] + " "
 		}
-		chunk, _ := json.Marshal(map[string]any{"id": id, "object": object + ".chunk", "model": s.c.servedName, "choices": []any{choice}})
+		msg := map[string]any{"id": id, "object": object + ".chunk", "model": s.c.servedName, "choices": []any{choice}}
+		if fingerprint != "" {
+			msg["system_fingerprint"] = fingerprint
+		}
+		chunk, _ := json.Marshal(msg)
 		if _, err := fmt.Fprintf(w, "data: %s\n\n", chunk); err != nil {
 			return false
 		}
@@ -488,11 +514,16 @@ func (s *server) generate(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Text           string         `json:"text"`
 		SamplingParams map[string]any `json:"sampling_params"`
+		bootstrap
 	}
 	json.NewDecoder(r.Body).Decode(&req)
 	n := 16
 	if v, ok := req.SamplingParams["max_new_tokens"].(float64); ok {
 		n = tokens(int(v))
+	}
+	n, _, okay := s.disaggregated(w, req.bootstrap, n)
+	if !okay {
+		return
 	}
 	var out []string
 	s.run(n, func(i int) bool { out = append(out, answer[i%len(answer)]); return true })

@@ -1,0 +1,244 @@
+package main
+
+// Prefill/decode disaggregation (--disaggregation-mode prefill|decode), as SGLang does it where a router or a client can
+// tell. SGLang's router (smg) sends each request to one prefill and one decode server at once, both carrying the same
+// bootstrap_host, bootstrap_port (the prefill leader's --disaggregation-bootstrap-port) and a random bootstrap_room:
+//   - prefill computes the prompt (the time to first token), makes the room's KV cache available on its bootstrap port
+//     and answers with one token;
+//   - decode asks the bootstrap server at bootstrap_host:bootstrap_port for the room (this stand-in's own protocol:
+//     GET /kv?room=R, which waits until prefill has the room), then generates the answer. A decode request without
+//     the bootstrap fields, or whose prefill never publishes the room, fails, as the real engine's does.
+// The answer's system_fingerprint names the pair: "pd prefill=<revision> decode=<revision>", each side's revision being
+// DS_STANDIN_REVISION (the node agent sets it from the pod's revision label), so a client can count requests that a
+// prefill and a decode of two revisions served together.
+//
+// Decode dials only bootstrap hosts that are IP addresses on loopback or in DS_STANDIN_DIAL_CIDRS (the node agent sets
+// the simulated cluster's pod and node ranges).
+
+import (
+	"encoding/json"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+type pdConfig struct {
+	mode          string // "", "prefill" or "decode"
+	bootstrapPort int
+	revision      string
+	dial          []*net.IPNet
+	transfer      time.Duration // the KV transfer's simulated time
+	wait          time.Duration // how long decode waits for prefill to publish a room
+}
+
+func parsePD(a interface {
+	Value(string, ...string) string
+	Int(int, ...string) int
+}) pdConfig {
+	c := pdConfig{mode: a.Value("", "--disaggregation-mode"), bootstrapPort: a.Int(8998, "--disaggregation-bootstrap-port"),
+		revision: os.Getenv("DS_STANDIN_REVISION"), transfer: millisEnv("DS_STANDIN_KV_TRANSFER_MS", 5),
+		wait: millisEnv("DS_STANDIN_KV_WAIT_MS", 30000)}
+	if c.mode == "null" {
+		c.mode = ""
+	}
+	if c.revision == "" {
+		c.revision = "unknown"
+	}
+	for _, s := range strings.Split(os.Getenv("DS_STANDIN_DIAL_CIDRS"), ",") {
+		if _, n, err := net.ParseCIDR(strings.TrimSpace(s)); err == nil {
+			c.dial = append(c.dial, n)
+		}
+	}
+	return c
+}
+
+func millisEnv(name string, def int) time.Duration {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v >= 0 {
+		return time.Duration(v) * time.Millisecond
+	}
+	return time.Duration(def) * time.Millisecond
+}
+
+// bootstrap is what a request carries in disaggregated serving; room is kept as written (a 64-bit number).
+type bootstrap struct {
+	Host string          `json:"bootstrap_host"`
+	Port json.RawMessage `json:"bootstrap_port"`
+	Room json.RawMessage `json:"bootstrap_room"`
+}
+
+func (b bootstrap) present() bool { return b.Host != "" && len(b.Room) > 0 && string(b.Room) != "null" }
+
+// first is a batch's first value (the router sends lists for batched requests) or the value itself.
+func first(raw json.RawMessage) string {
+	var list []json.RawMessage
+	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		raw = list[0]
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	return strings.TrimSpace(string(raw))
+}
+
+// rooms: the prefill side's published KV caches, kept a minute for a decode that asks late.
+type rooms struct {
+	mu sync.Mutex
+	m  map[string]*room
+}
+
+type room struct {
+	ready   chan struct{}
+	created time.Time
+}
+
+func (r *rooms) get(id string) *room {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.m == nil {
+		r.m = map[string]*room{}
+	}
+	for k, v := range r.m {
+		if time.Since(v.created) > time.Minute {
+			delete(r.m, k)
+		}
+	}
+	x, ok := r.m[id]
+	if !ok {
+		x = &room{ready: make(chan struct{}), created: time.Now()}
+		r.m[id] = x
+	}
+	return x
+}
+
+func (r *rooms) publish(id string) {
+	x := r.get(id)
+	select {
+	case <-x.ready:
+	default:
+		close(x.ready)
+	}
+}
+
+// serveBootstrap is the prefill leader's bootstrap server.
+func (s *server) serveBootstrap() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/kv", func(w http.ResponseWriter, r *http.Request) {
+		id := r.URL.Query().Get("room")
+		if id == "" {
+			http.Error(w, "room missing", http.StatusBadRequest)
+			return
+		}
+		select {
+		case <-s.rooms.get(id).ready:
+			time.Sleep(s.pd.transfer)
+			writeJSON(w, map[string]string{"revision": s.pd.revision, "pod": os.Getenv("DS_POD_NAME")})
+		case <-time.After(s.pd.wait):
+			http.Error(w, "prefill never computed room "+id, http.StatusGatewayTimeout)
+		case <-r.Context().Done():
+		}
+	})
+	mux.HandleFunc("/health", ok)
+	addr := net.JoinHostPort(s.c.host, strconv.Itoa(s.pd.bootstrapPort))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		log.Fatalf("bootstrap server on %s: %v", addr, err)
+	}
+	log.Printf("prefill: bootstrap server on %s", ln.Addr())
+	go http.Serve(ln, mux)
+}
+
+// fetchKV is decode's side of a transfer: the prefill's revision, or an error that fails the request.
+func (s *server) fetchKV(b bootstrap) (string, error) {
+	ip := net.ParseIP(b.Host)
+	if ip == nil {
+		return "", fmt.Errorf("bootstrap_host %q is not an IP address", b.Host)
+	}
+	allowed := ip.IsLoopback()
+	for _, n := range s.pd.dial {
+		allowed = allowed || n.Contains(ip)
+	}
+	if !allowed {
+		return "", fmt.Errorf("bootstrap_host %s is outside the ranges this stand-in may dial", b.Host)
+	}
+	port := first(b.Port)
+	if port == "" || port == "null" {
+		port = "8998"
+	}
+	client := &http.Client{Timeout: s.pd.wait + 5*time.Second}
+	resp, err := client.Get("http://" + net.JoinHostPort(b.Host, port) + "/kv?room=" + url.QueryEscape(first(b.Room)))
+	if err != nil {
+		return "", fmt.Errorf("KV transfer from %s:%s: %v", b.Host, port, err)
+	}
+	defer resp.Body.Close()
+	var out struct {
+		Revision string `json:"revision"`
+	}
+	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&out) != nil {
+		return "", fmt.Errorf("KV transfer from %s:%s: HTTP %d", b.Host, port, resp.StatusCode)
+	}
+	return out.Revision, nil
+}
+
+// disaggregated runs a request's part in prefill or decode serving. It returns the answer's length (prefill: one
+// token) and fingerprint, or writes the error and returns ok=false.
+func (s *server) disaggregated(w http.ResponseWriter, b bootstrap, n int) (tokens int, fingerprint string, okay bool) {
+	switch s.pd.mode {
+	case "prefill":
+		if b.present() {
+			defer s.rooms.publish(first(b.Room))
+		}
+		return 1, "pd prefill=" + s.pd.revision, true
+	case "decode":
+		if !b.present() {
+			pdError(w, http.StatusBadRequest, "a decode server in disaggregated serving needs bootstrap_host and bootstrap_room (send requests through the router)")
+			return 0, "", false
+		}
+		prefill, err := s.fetchKV(b)
+		if err != nil {
+			pdError(w, http.StatusInternalServerError, err.Error())
+			return 0, "", false
+		}
+		s.transfers.add(prefill, s.pd.revision)
+		return n, fmt.Sprintf("pd prefill=%s decode=%s", prefill, s.pd.revision), true
+	}
+	return n, "", true
+}
+
+func pdError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
+	w.Write(out)
+}
+
+// transfers counts decode's KV transfers by the pair of revisions (sglang:standin_kv_transfers_total on /metrics).
+type transfers struct {
+	mu sync.Mutex
+	m  map[[2]string]int64
+}
+
+func (t *transfers) add(prefill, decode string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.m == nil {
+		t.m = map[[2]string]int64{}
+	}
+	t.m[[2]string{prefill, decode}]++
+}
+
+func (t *transfers) write(w http.ResponseWriter) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	fmt.Fprint(w, "# HELP sglang:standin_kv_transfers_total KV transfers received, by the revisions of prefill and decode.\n# TYPE sglang:standin_kv_transfers_total counter\n")
+	for k, v := range t.m {
+		fmt.Fprintf(w, "sglang:standin_kv_transfers_total{prefill_revision=%q,decode_revision=%q} %d\n", k[0], k[1], v)
+	}
+}
