@@ -124,6 +124,12 @@ public final class Routers {
       a.add("--kv-connector");
       a.add(m.transferBackend() == TransferBackend.NIXL ? "nixl" : "mooncake");
     }
+    // A dead prefill leader fails the requests sent to it on both sides, and both routers then open the circuit of the
+    // decode worker too: with one decode group, every request got 503 for the breaker's 60 s (DisaggregationIT). A
+    // dead or unready leader leaves discovery as its pod leaves Ready; a user's own --cb-* flags keep the breaker.
+    if (spec(m).extraArgs == null || spec(m).extraArgs.stream().noneMatch(x -> x.startsWith("--cb-"))) {
+      a.add("--disable-circuit-breaker");
+    }
     a.addAll(List.of("--policy", policy(spec(m).policy), "--host", "0.0.0.0", "--port", Integer.toString(PORT),
         "--prometheus-host", "0.0.0.0", "--prometheus-port", Integer.toString(METRICS_PORT)));
     if (spec(m).extraArgs != null) {

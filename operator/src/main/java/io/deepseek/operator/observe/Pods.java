@@ -38,6 +38,16 @@ public final class Pods {
   }
 
   /** The pod's ordinal: the StatefulSet controller's label, else the suffix of its name; null if neither is a number. */
+  /** When the pod last became Ready, or null when it is not Ready or the kubelet gave no time. */
+  public static java.time.Instant readySince(Pod p) {
+    if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
+      return null;
+    }
+    return p.getStatus().getConditions().stream()
+        .filter(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()) && c.getLastTransitionTime() != null)
+        .map(c -> java.time.Instant.parse(c.getLastTransitionTime())).findFirst().orElse(null);
+  }
+
   public static Integer ordinal(Pod p) {
     String v = label(p, Labels.POD_INDEX);
     if (v == null) {

@@ -25,7 +25,7 @@ import java.util.Objects;
  * @param replicas the groups wanted: spec.replicas, or the autoscaler's decision with spec.autoscaling
  * @param autoscaling what the autoscaler measured and decided, for status.autoscaling; null without spec.autoscaling
  * @param autoscaleAt when a stabilization window that is running ends (the autoscaler decides again then, whether or
- *     not the metrics change); null when none runs
+ *     not the metrics change), or a role's ready group has settled with its router; null when neither
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
     List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
@@ -36,7 +36,8 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   public record Apply(HasMetadata desired, HasMetadata actual) {}
 
   /** Delete an object; {@code why} is logged. */
-  public record Delete(HasMetadata object, String why) {}
+  /** @param foreground the object stays, terminating, until what it owns is gone (its pods have drained) */
+  public record Delete(HasMetadata object, String why, boolean foreground) {}
 
   /** Merge one annotation into an object, touching nothing else. */
   public record Annotate(HasMetadata object, String key, String value) {}

@@ -25,6 +25,7 @@ import io.deepseek.operator.observe.Pods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -46,7 +47,9 @@ public final class Planner {
   /** The deployment; with spec.autoscaling, once decided, sized with the autoscaler's count. */
   private DeploymentModel m;
   /** When a running stabilization window ends, or null. */
+  /** When to plan again without a change: a stabilization window ends, or a role's group has settled with its router. */
   private Instant autoscaleAt;
+  static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(5);
   private final DeepSeekDeployment d;
   private final Observation o;
   private final Instant now;
@@ -137,8 +140,6 @@ public final class Planner {
     }
     if (!m.disaggregated()) {
       apply(Services.client(m), o.services().get(Names.clientService(m)));
-    } else {
-      routers();
     }
     if (!o.revisions().containsKey(RevisionHistory.name(d, revision))) {
       apply(RevisionHistory.of(d, revision, m.render()), null);
@@ -148,7 +149,13 @@ public final class Planner {
       steps.put(setName(set), rollout(set, view(set), recoveries.get(setName(set))));
     }
     if (m.disaggregated()) {
-      steps = Lockstep.hold(steps, progress(sets, recoveries));
+      Map<String, Lockstep.Progress> progress = progress(sets, recoveries);
+      steps = Lockstep.hold(steps, progress);
+      Map<String, Integer> held = new java.util.LinkedHashMap<>();
+      progress.forEach((role, p) -> held.put(role, p.held()));
+      RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members(), routerStates());
+      steps = handover.steps();
+      routers(handover.retire());
     }
     List<Plan.GroupSetPlan> setPlans = new ArrayList<>();
     for (DeploymentModel set : sets) {
@@ -174,30 +181,57 @@ public final class Planner {
 
   /**
    * With roles: the router's account and discovery rights, the client Service in front of the routers, and one router per
-   * revision that has leader pods (and the update revision), which discovers leaders of that revision alone. A router
-   * whose revision no group runs any more goes.
+   * revision: the update revision's, and an old revision's while its groups run and it is not retired (RouterHandover).
+   * No router is made for an old revision: once gone, its groups wait for their replacement. A router whose revision no
+   * group runs any more goes; a retired one goes waiting for its pods, so that what they serve drains first.
    */
-  private void routers() {
+  private void routers(Set<String> retire) {
     apply(Routers.serviceAccount(m), o.routing().get("ServiceAccount/" + Names.router(m)));
     apply(Routers.role(m), o.routing().get("Role/" + Names.router(m)));
     apply(Routers.roleBinding(m), o.routing().get("RoleBinding/" + Names.router(m)));
     apply(Routers.clientService(m), o.services().get(Names.clientService(m)));
-    java.util.SortedSet<String> running = new java.util.TreeSet<>();
-    running.add(revision);
-    for (GroupSetView set : o.groupSets()) {
-      set.groups().values().stream().filter(GroupView::hasLeader).map(GroupView::revision).filter(Objects::nonNull)
-          .forEach(running::add);
-    }
-    for (String r : running) {
-      apply(Routers.deployment(m, r), o.routing().get("Deployment/" + Names.routerDeployment(m, r)));
-    }
-    for (HasMetadata router : o.routing().values()) {
+    apply(Routers.deployment(m, revision), o.routing().get("Deployment/" + Names.routerDeployment(m, revision)));
+    Set<String> running = new java.util.TreeSet<>();
+    members().forEach(g -> running.add(g.revision()));
+    for (HasMetadata router : routerDeployments()) {
       String r = Pods.label(router, Labels.REVISION);
-      if ("Deployment".equals(router.getKind()) && Routers.COMPONENT.equals(Pods.label(router, Labels.COMPONENT))
-          && !running.contains(r) && !Pods.terminating(router)) {
+      if (revision.equals(r) || Pods.terminating(router)) {
+        continue;
+      }
+      if (!running.contains(r)) {
         delete(router, "deleting router " + router.getMetadata().getName() + ": no group runs revision " + r + " any more");
+      } else if (retire.contains(r)) {
+        deleteDraining(router, "retiring router " + router.getMetadata().getName() + ": revision " + r
+            + " is about to lose its last prefill/decode pair, and the router of revision " + revision + " serves");
+      } else {
+        apply(Routers.deployment(m, r), router);
       }
     }
+  }
+
+  private List<HasMetadata> routerDeployments() {
+    return o.routing().values().stream().filter(r -> "Deployment".equals(r.getKind())
+        && Routers.COMPONENT.equals(Pods.label(r, Labels.COMPONENT))).toList();
+  }
+
+  /** The routers that exist, by revision: ready when a pod of it is. */
+  private Map<String, RouterHandover.Router> routerStates() {
+    Map<String, RouterHandover.Router> out = new java.util.TreeMap<>();
+    for (HasMetadata r : routerDeployments()) {
+      Integer ready = r instanceof Deployment dep && dep.getStatus() != null ? dep.getStatus().getReadyReplicas() : null;
+      out.put(Pods.label(r, Labels.REVISION), new RouterHandover.Router(ready != null && ready > 0, Pods.terminating(r)));
+    }
+    return out;
+  }
+
+  /** Every group with a leader, of every role. */
+  private List<RouterHandover.Member> members() {
+    List<RouterHandover.Member> out = new ArrayList<>();
+    for (GroupSetView set : o.groupSets()) {
+      set.groups().values().stream().filter(g -> g.hasLeader() && g.revision() != null)
+          .forEach(g -> out.add(new RouterHandover.Member(set.name(), g.index(), g.revision())));
+    }
+    return out;
   }
 
   private static String setName(DeploymentModel set) {
@@ -217,7 +251,7 @@ public final class Planner {
       Map<Integer, GroupRecovery.Decision> recovery = recoveries.get(setName(set));
       int done = 0;
       for (GroupView g : view.groups().values()) {
-        if (g.index() < set.replicas() && g.hasLeader() && revision.equals(g.revision()) && g.ready()
+        if (g.index() < set.replicas() && g.hasLeader() && revision.equals(g.revision()) && readyToServe(set, g)
             && !GroupRecovery.recreates(recovery.get(g.index()))) {
           done++;
         }
@@ -497,12 +531,34 @@ public final class Planner {
     Map<Integer, GroupRollout.Group> view = new TreeMap<>();
     for (GroupView g : set.groups().values()) {
       if (g.hasLeader()) {
-        view.put(g.index(), new GroupRollout.Group(g.revision(), g.ready() && !GroupRecovery.recreates(recovery.get(g.index()))));
+        view.put(g.index(), new GroupRollout.Group(g.revision(), readyToServe(m, g) && !GroupRecovery.recreates(recovery.get(g.index()))));
       }
     }
     Integer partition = set.partition();
     return GroupRollout.plan(m.replicas(), m.partition(), m.maxUnavailable(), m.maxSurge(), revision, set.templateRevision(),
         partition == null ? 0 : partition, view);
+  }
+
+  /**
+   * Whether a group counts as serving for a rollout. With roles, clients reach a group only once its revision's router
+   * has registered it, a moment after its leader is Ready (discovery, then smg's own registration steps); a rollout that
+   * took that moment as capacity removed a surge decode group before the router had its replacement, and a request got
+   * 503 "no available workers" (DisaggregationIT). So a role's group counts once its leader has been Ready for
+   * {@link #ROUTER_SETTLE}; the plan wakes up then.
+   */
+  private boolean readyToServe(DeploymentModel set, GroupView g) {
+    if (set.role() == null || !g.ready()) {
+      return g.ready();
+    }
+    Instant since = Pods.readySince(g.leader());
+    if (since == null || !since.plus(ROUTER_SETTLE).isAfter(now)) {
+      return true;
+    }
+    Instant at = since.plus(ROUTER_SETTLE);
+    if (autoscaleAt == null || at.isBefore(autoscaleAt)) {
+      autoscaleAt = at;
+    }
+    return false;
   }
 
   private void leaderSetChanged(DeploymentModel m, GroupSetView set, GroupRollout.Step step) {
@@ -629,7 +685,13 @@ public final class Planner {
   }
 
   private void delete(HasMetadata object, String why) {
-    deletes.add(new Plan.Delete(object, why));
+    deletes.add(new Plan.Delete(object, why, false));
+    deleted.add(object.getKind() + "/" + object.getMetadata().getName());
+  }
+
+  /** Deleted in the foreground: the object stays, terminating, until what it owns is gone. */
+  private void deleteDraining(HasMetadata object, String why) {
+    deletes.add(new Plan.Delete(object, why, true));
     deleted.add(object.getKind() + "/" + object.getMetadata().getName());
   }
 

@@ -3,6 +3,7 @@ package io.deepseek.operator.reconciler;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Names;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -39,9 +40,11 @@ final class Applier {
     client.resource(object).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
-  void delete(KubernetesClient client, HasMetadata object) {
+  /** A delete; in the foreground, the object stays (terminating) until what it owns is gone. */
+  void delete(KubernetesClient client, HasMetadata object, boolean foreground) {
     count(object, "delete");
-    client.resource(object).withTimeoutInMillis(0).delete();
+    client.resource(object).withPropagationPolicy(foreground ? DeletionPropagation.FOREGROUND : DeletionPropagation.BACKGROUND)
+        .withTimeoutInMillis(0).delete();
   }
 
   private void count(HasMetadata object, String verb) {

@@ -188,7 +188,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       if (delete.why() != null) {
         LOG.infof("%s/%s: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), delete.why());
       }
-      applier.delete(client, delete.object());
+      applier.delete(client, delete.object(), delete.foreground());
     }
     for (Plan.Apply apply : plan.applies()) {
       HasMetadata written = applier.apply(client, apply.desired());

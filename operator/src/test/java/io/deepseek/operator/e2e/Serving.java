@@ -91,7 +91,9 @@ final class Serving {
     }
   }
 
-  record Summary(int sent, int ok, int failed, double p50Ms, double p99Ms, JsonNode causes, List<JsonNode> requests) {
+  /** What the load saw; fingerprints counts the answers by system_fingerprint (an empty object where none has one). */
+  record Summary(int sent, int ok, int failed, double p50Ms, double p99Ms, JsonNode causes, JsonNode fingerprints,
+      List<JsonNode> requests) {
     /** The time after which every request succeeded again, in ms since epoch; 0 if none failed. */
     long lastFailure() {
       return requests.stream().filter(r -> r.hasNonNull("error")).mapToLong(r -> r.get("start").asLong()).max().orElse(0);
@@ -119,7 +121,7 @@ final class Serving {
           all.add(JSON.readTree(line));
         }
         return new Summary(s.get("sent").asInt(), s.get("ok").asInt(), s.get("failed").asInt(), s.get("p50Ms").asDouble(),
-            s.get("p99Ms").asDouble(), s.get("causes"), all);
+            s.get("p99Ms").asDouble(), s.get("causes"), s.has("fingerprints") ? s.get("fingerprints") : JSON.createObjectNode(), all);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       } catch (InterruptedException e) {

@@ -65,14 +65,14 @@ class RolesPlannerTest {
   void aNewDeploymentGetsOneHeadlessServiceAndOneLeaderStatefulSetPerRole() {
     Plan p = plan();
     assertThat(applied(p)).containsExactly("Service/deepseek-v3-1-prefill-pods", "Service/deepseek-v3-1-decode-pods",
-        "ServiceAccount/deepseek-v3-1-router", "Role/deepseek-v3-1-router", "RoleBinding/deepseek-v3-1-router",
-        "Service/deepseek-v3-1", "Deployment/deepseek-v3-1-router-" + rev,
-        "ControllerRevision/deepseek-v3-1-" + rev, "StatefulSet/deepseek-v3-1-prefill", "StatefulSet/deepseek-v3-1-decode");
+        "ControllerRevision/deepseek-v3-1-" + rev, "ServiceAccount/deepseek-v3-1-router", "Role/deepseek-v3-1-router",
+        "RoleBinding/deepseek-v3-1-router", "Service/deepseek-v3-1", "Deployment/deepseek-v3-1-router-" + rev,
+        "StatefulSet/deepseek-v3-1-prefill", "StatefulSet/deepseek-v3-1-decode");
     assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::name).containsExactly("prefill", "decode");
     assertThat(p.events()).filteredOn(e -> e.reason().equals(Reasons.CREATED_GROUPS)).extracting(Plan.Event::message)
         .containsExactly("Created 1 prefill group(s) of 1 pod(s) (8x H200-141GB each)",
             "Created 1 decode group(s) of 2 pod(s) (8x H200-141GB each)");
-    ControllerRevision history = (ControllerRevision) p.applies().get(7).desired();
+    ControllerRevision history = (ControllerRevision) p.applies().get(2).desired();
     assertThat(RevisionHistory.render(history)).isEqualTo(RenderVersion.CURRENT);
     assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getSelector().getMatchLabels())
         .containsEntry(Labels.SERVING_ROLE, "decode");
@@ -144,6 +144,77 @@ class RolesPlannerTest {
     p = plan();
     assertThat(p.groupSets().get(0).rollout().partition()).isZero();
     assertThat(p.groupSets().get(1).rollout().partition()).isZero();
+  }
+
+  /**
+   * The last step of a lockstep rollout would take the old revision's last prefill and decode groups while its router
+   * still takes requests: its router is retired first (deleted in the foreground, so it stays while its pods drain), and
+   * the step waits until it is gone (DisaggregationIT found 503s from a router left without a pair).
+   */
+  @Test
+  void theOldRevisionsRouterIsRetiredBeforeItsLastPairGoes() {
+    d.getSpec().roles.prefill.replicas = 2;
+    d.getSpec().roles.decode.replicas = 2;
+    d.getSpec().roles.decode.parallelism.nodes = 1;
+    String now = Revision.of(d);
+    sets.add(leaderSet("prefill", now, 2, 1));
+    pods.add(leader("prefill", 0, "old", "192.0.2.1", true));
+    pods.add(leader("prefill", 1, now, "192.0.2.2", true));
+    sets.add(leaderSet("decode", now, 2, 1));
+    pods.add(leader("decode", 0, "old", "192.0.2.3", true));
+    pods.add(leader("decode", 1, now, "192.0.2.4", true));
+    io.fabric8.kubernetes.api.model.apps.Deployment old = router("old", 1);
+    Plan p = Planner.plan(DeploymentModel.of(d), Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions,
+        List.of(old, router(now, 1))), List.of(), PlannerTest.NOW);
+    assertThat(p.deletes()).singleElement().satisfies(del -> {
+      assertThat(del.object().getMetadata().getName()).isEqualTo("deepseek-v3-1-router-old");
+      assertThat(del.foreground()).isTrue();
+      assertThat(del.why()).contains("about to lose its last prefill/decode pair");
+    });
+    assertThat(p.groupSets()).allSatisfy(set -> {
+      assertThat(set.rollout().partition()).isEqualTo(1);
+      assertThat(set.rollout().step()).contains("held until the router of revision old has drained");
+    });
+    assertThat(applied(p)).doesNotContain("Deployment/deepseek-v3-1-router-old");
+
+    // While it drains: nothing more is deleted and the step waits; once it is gone, both roles release their last group.
+    old.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+    p = Planner.plan(DeploymentModel.of(d), Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions,
+        List.of(old, router(now, 1))), List.of(), PlannerTest.NOW);
+    assertThat(p.deletes()).isEmpty();
+    assertThat(p.groupSets()).allSatisfy(set -> assertThat(set.rollout().partition()).isEqualTo(1));
+    p = Planner.plan(DeploymentModel.of(d), Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions,
+        List.of(router(now, 1))), List.of(), PlannerTest.NOW);
+    assertThat(p.groupSets()).allSatisfy(set -> assertThat(set.rollout().partition()).isZero());
+    assertThat(applied(p)).as("no router is made again for the old revision").doesNotContain("Deployment/deepseek-v3-1-router-old");
+  }
+
+  /**
+   * A role's group counts for a rollout once its leader has been Ready for a few seconds (its router registers it a
+   * moment after Ready): the decode surge group stays until then, and the plan wakes up when it may go.
+   */
+  @Test
+  void aRolesNewGroupCountsOnceItsRouterHadTimeToRegisterIt() {
+    d.getSpec().roles.decode.parallelism.nodes = 1;
+    d.getSpec().rollout = new io.deepseek.operator.api.v1alpha1.RolloutSpec();
+    d.getSpec().rollout.maxSurge = 1;
+    d.getSpec().rollout.maxUnavailable = 0;
+    String now = Revision.of(d);
+    sets.add(leaderSet("prefill", now, 1, 0));
+    pods.add(leader("prefill", 0, now, "192.0.2.1", true));
+    sets.add(leaderSet("decode", now, 2, 0));
+    Pod decode0 = leader("decode", 0, now, "192.0.2.3", true);
+    decode0.getStatus().getConditions().get(0).setLastTransitionTime(PlannerTest.NOW.minusSeconds(2).toString());
+    pods.add(decode0);
+    pods.add(leader("decode", 1, now, "192.0.2.4", true));
+    Plan p = plan();
+    assertThat(p.groupSets().get(1).rollout().replicas()).as("the surge group stays").isEqualTo(2);
+    assertThat(p.groupSets().get(1).rollout().step()).contains("waiting for the last updated groups");
+    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plusSeconds(3));
+
+    decode0.getStatus().getConditions().get(0).setLastTransitionTime(PlannerTest.NOW.minusSeconds(5).toString());
+    p = plan();
+    assertThat(p.groupSets().get(1).rollout().replicas()).as("settled: the surge group goes").isEqualTo(1);
   }
 
   static io.fabric8.kubernetes.api.model.apps.Deployment router(String revision, int ready) {
