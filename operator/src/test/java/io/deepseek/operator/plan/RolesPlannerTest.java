@@ -118,20 +118,28 @@ class RolesPlannerTest {
     assertThat(s.accelerator).isEqualTo("8x H200-141GB");
   }
 
-  @Test
-  void aRoleAheadInARolloutWaitsForTheOtherRole() {
+  /**
+   * Two one-pod groups per role rolling from revision "old": group 0 of each is old and ready, group 1 runs the new
+   * revision (ready in prefill; in decode as given). Returns the new revision.
+   */
+  String halfRolled(boolean decodeNewReady) {
     d.getSpec().roles.prefill.replicas = 2;
     d.getSpec().roles.decode.replicas = 2;
     d.getSpec().roles.decode.parallelism.nodes = 1;
     String now = Revision.of(d);
-    // Prefill: group 1 already runs the new revision and is ready; group 0 is old and ready.
     sets.add(leaderSet("prefill", now, 2, 1));
     pods.add(leader("prefill", 0, "old", "192.0.2.1", true));
     pods.add(leader("prefill", 1, now, "192.0.2.2", true));
-    // Decode: group 1 was released and is not ready at the new revision yet; group 0 is old and ready.
     sets.add(leaderSet("decode", now, 2, 1));
     pods.add(leader("decode", 0, "old", "192.0.2.3", true));
-    pods.add(leader("decode", 1, now, "192.0.2.4", false));
+    pods.add(leader("decode", 1, now, "192.0.2.4", decodeNewReady));
+    return now;
+  }
+
+  @Test
+  void aRoleAheadInARolloutWaitsForTheOtherRole() {
+    // Decode's group 1 was released and is not ready at the new revision yet.
+    String now = halfRolled(false);
     Plan p = plan();
     // On its own, prefill would release group 0 now (maxUnavailable 1, both of its groups ready): held at 1 instead.
     assertThat(p.groupSets().get(0).rollout().partition()).isEqualTo(1);
@@ -153,16 +161,7 @@ class RolesPlannerTest {
    */
   @Test
   void theOldRevisionsRouterIsRetiredBeforeItsLastPairGoes() {
-    d.getSpec().roles.prefill.replicas = 2;
-    d.getSpec().roles.decode.replicas = 2;
-    d.getSpec().roles.decode.parallelism.nodes = 1;
-    String now = Revision.of(d);
-    sets.add(leaderSet("prefill", now, 2, 1));
-    pods.add(leader("prefill", 0, "old", "192.0.2.1", true));
-    pods.add(leader("prefill", 1, now, "192.0.2.2", true));
-    sets.add(leaderSet("decode", now, 2, 1));
-    pods.add(leader("decode", 0, "old", "192.0.2.3", true));
-    pods.add(leader("decode", 1, now, "192.0.2.4", true));
+    String now = halfRolled(true);
     io.fabric8.kubernetes.api.model.apps.Deployment old = router("old", 1);
     Plan p = Planner.plan(DeploymentModel.of(d), Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions,
         List.of(old, router(now, 1))), List.of(), PlannerTest.NOW);
