@@ -443,15 +443,11 @@ func (s *server) completions(w http.ResponseWriter, r *http.Request) {
 func (s *server) openAI(w http.ResponseWriter, r *http.Request, chat bool) {
 	var req openAIRequest
 	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || (chat && len(req.Messages) == 0) || (!chat && len(req.Prompt) == 0) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusBadRequest)
-		w.Write([]byte(`{"object":"error","message":"a chat completion needs messages, a completion a prompt","code":400}`))
+		writeError(w, http.StatusBadRequest, "a chat completion needs messages, a completion a prompt")
 		return
 	}
 	if req.Model != "" && req.Model != s.c.servedName && req.Model != s.c.modelPath {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusNotFound)
-		fmt.Fprintf(w, `{"object":"error","message":"The model %q does not exist.","code":404}`, req.Model)
+		writeError(w, http.StatusNotFound, fmt.Sprintf("The model %q does not exist.", req.Model))
 		return
 	}
 	n := tokens(req.MaxTokens)
@@ -571,6 +567,14 @@ func (s *server) writeMetrics(w http.ResponseWriter, snaps []snapshot) {
 		fmt.Fprintf(w, "sglang:time_to_first_token_seconds_sum%s %g\n", labels(sn, ""), sn.TTFTSum)
 		fmt.Fprintf(w, "sglang:time_to_first_token_seconds_count%s %d\n", labels(sn, ""), sn.TTFTCount)
 	}
+}
+
+// writeError is the OpenAI-style error SGLang answers with.
+func writeError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
+	w.Write(out)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -27,6 +27,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"local.build/standin/internal/serve"
 )
 
 type pdConfig struct {
@@ -38,13 +40,10 @@ type pdConfig struct {
 	wait          time.Duration // how long decode waits for prefill to publish a room
 }
 
-func parsePD(a interface {
-	Value(string, ...string) string
-	Int(int, ...string) int
-}) pdConfig {
+func parsePD(a serve.Args) pdConfig {
 	c := pdConfig{mode: a.Value("", "--disaggregation-mode"), bootstrapPort: a.Int(8998, "--disaggregation-bootstrap-port"),
-		revision: os.Getenv("DS_STANDIN_REVISION"), transfer: millisEnv("DS_STANDIN_KV_TRANSFER_MS", 5),
-		wait: millisEnv("DS_STANDIN_KV_WAIT_MS", 30000)}
+		revision: os.Getenv("DS_STANDIN_REVISION"), transfer: serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
+		wait: serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000)}
 	if c.mode == "null" {
 		c.mode = ""
 	}
@@ -57,13 +56,6 @@ func parsePD(a interface {
 		}
 	}
 	return c
-}
-
-func millisEnv(name string, def int) time.Duration {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v >= 0 {
-		return time.Duration(v) * time.Millisecond
-	}
-	return time.Duration(def) * time.Millisecond
 }
 
 // bootstrap is what a request carries in disaggregated serving; room is kept as written (a 64-bit number).
@@ -198,25 +190,18 @@ func (s *server) disaggregated(w http.ResponseWriter, b bootstrap, n int) (token
 		return 1, "pd prefill=" + s.pd.revision, true
 	case "decode":
 		if !b.present() {
-			pdError(w, http.StatusBadRequest, "a decode server in disaggregated serving needs bootstrap_host and bootstrap_room (send requests through the router)")
+			writeError(w, http.StatusBadRequest, "a decode server in disaggregated serving needs bootstrap_host and bootstrap_room (send requests through the router)")
 			return 0, "", false
 		}
 		prefill, err := s.fetchKV(b)
 		if err != nil {
-			pdError(w, http.StatusInternalServerError, err.Error())
+			writeError(w, http.StatusInternalServerError, err.Error())
 			return 0, "", false
 		}
 		s.transfers.add(prefill, s.pd.revision)
 		return n, fmt.Sprintf("pd prefill=%s decode=%s", prefill, s.pd.revision), true
 	}
 	return n, "", true
-}
-
-func pdError(w http.ResponseWriter, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
-	w.Write(out)
 }
 
 // transfers counts decode's KV transfers by the pair of revisions (sglang:standin_kv_transfers_total on /metrics).

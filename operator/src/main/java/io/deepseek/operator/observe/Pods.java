@@ -37,7 +37,6 @@ public final class Pods {
     return p.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** The pod's ordinal: the StatefulSet controller's label, else the suffix of its name; null if neither is a number. */
   /** When the pod last became Ready, or null when it is not Ready or the kubelet gave no time. */
   public static java.time.Instant readySince(Pod p) {
     if (p == null || p.getStatus() == null || p.getStatus().getConditions() == null) {
@@ -48,6 +47,7 @@ public final class Pods {
         .map(c -> java.time.Instant.parse(c.getLastTransitionTime())).findFirst().orElse(null);
   }
 
+  /** The pod's ordinal: the StatefulSet controller's label, else the suffix of its name; null if neither is a number. */
   public static Integer ordinal(Pod p) {
     String v = label(p, Labels.POD_INDEX);
     if (v == null) {

@@ -35,8 +35,11 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
   public record Apply(HasMetadata desired, HasMetadata actual) {}
 
-  /** Delete an object; {@code why} is logged. */
-  /** @param foreground the object stays, terminating, until what it owns is gone (its pods have drained) */
+  /**
+   * Delete an object; {@code why} is logged.
+   *
+   * @param foreground the object stays, terminating, until what it owns is gone (its pods have drained)
+   */
   public record Delete(HasMetadata object, String why, boolean foreground) {}
 
   /** Merge one annotation into an object, touching nothing else. */

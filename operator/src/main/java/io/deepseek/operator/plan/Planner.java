@@ -46,7 +46,6 @@ import java.util.TreeMap;
 public final class Planner {
   /** The deployment; with spec.autoscaling, once decided, sized with the autoscaler's count. */
   private DeploymentModel m;
-  /** When a running stabilization window ends, or null. */
   /** When to plan again without a change: a stabilization window ends, or a role's group has settled with its router. */
   private Instant autoscaleAt;
   static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(5);
@@ -153,9 +152,10 @@ public final class Planner {
       steps = Lockstep.hold(steps, progress);
       Map<String, Integer> held = new java.util.LinkedHashMap<>();
       progress.forEach((role, p) -> held.put(role, p.held()));
-      RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members(), routerStates());
+      List<RouterHandover.Member> members = members();
+      RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members, routerStates());
       steps = handover.steps();
-      routers(handover.retire());
+      routers(members, handover.retire());
     }
     List<Plan.GroupSetPlan> setPlans = new ArrayList<>();
     for (DeploymentModel set : sets) {
@@ -185,14 +185,14 @@ public final class Planner {
    * No router is made for an old revision: once gone, its groups wait for their replacement. A router whose revision no
    * group runs any more goes; a retired one goes waiting for its pods, so that what they serve drains first.
    */
-  private void routers(Set<String> retire) {
+  private void routers(List<RouterHandover.Member> members, Set<String> retire) {
     apply(Routers.serviceAccount(m), o.routing().get("ServiceAccount/" + Names.router(m)));
     apply(Routers.role(m), o.routing().get("Role/" + Names.router(m)));
     apply(Routers.roleBinding(m), o.routing().get("RoleBinding/" + Names.router(m)));
     apply(Routers.clientService(m), o.services().get(Names.clientService(m)));
     apply(Routers.deployment(m, revision), o.routing().get("Deployment/" + Names.routerDeployment(m, revision)));
     Set<String> running = new java.util.TreeSet<>();
-    members().forEach(g -> running.add(g.revision()));
+    members.forEach(g -> running.add(g.revision()));
     for (HasMetadata router : routerDeployments()) {
       String r = Pods.label(router, Labels.REVISION);
       if (revision.equals(r) || Pods.terminating(router)) {
@@ -551,10 +551,10 @@ public final class Planner {
       return g.ready();
     }
     Instant since = Pods.readySince(g.leader());
-    if (since == null || !since.plus(ROUTER_SETTLE).isAfter(now)) {
+    Instant at = since == null ? null : since.plus(ROUTER_SETTLE);
+    if (at == null || !at.isAfter(now)) {
       return true;
     }
-    Instant at = since.plus(ROUTER_SETTLE);
     if (autoscaleAt == null || at.isBefore(autoscaleAt)) {
       autoscaleAt = at;
     }
