@@ -128,6 +128,14 @@ public final class DeploymentModel {
     return role == null ? name() : name() + "-" + role.id();
   }
 
+  /** How long one role's first group may wait while the other's is placed (disaggregation.placementTimeout). */
+  public Duration placementTimeout() {
+    Duration d = disaggregation().placementTimeout == null ? null : parseDuration(disaggregation().placementTimeout);
+    return d == null ? DEFAULT_PLACEMENT_TIMEOUT : d;
+  }
+
+  public static final Duration DEFAULT_PLACEMENT_TIMEOUT = Duration.ofMinutes(10);
+
   public DisaggregationSpec disaggregation() {
     return original().disaggregation == null ? new DisaggregationSpec() : original().disaggregation;
   }

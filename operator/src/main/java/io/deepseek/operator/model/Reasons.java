@@ -18,6 +18,8 @@ public final class Reasons {
   public static final String GROUPS_NOT_READY = "GroupsNotReady";
   public static final String GROUP_FAILED = "GroupFailed";
   public static final String UNSCHEDULABLE = "Unschedulable";
+  /** With roles: the first groups of both roles do not fit on the nodes' free resources; nothing is created yet. */
+  public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
   public static final String MODEL_DOWNLOAD_FAILED = "ModelDownloadFailed";
   public static final String GROUP_RESTARTING = "GroupRestarting";
   public static final String ROLLING_UPDATE = "RollingUpdate";
@@ -37,6 +39,8 @@ public final class Reasons {
   public static final String SCALED_UP = "ScaledUp";
   public static final String SCALED_DOWN = "ScaledDown";
   public static final String NOT_READY = "NotReady";
+  /** With roles: both roles' first groups are scheduled. */
+  public static final String PLACED = "Placed";
 
   private Reasons() {}
 }

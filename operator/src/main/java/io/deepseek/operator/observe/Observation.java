@@ -23,19 +23,26 @@ import java.util.Map;
  *     {@code Kind/name}, with who they belong to (looked up only for what the plan would create; see {@link Ownership})
  * @param metrics the engines' metrics as last read, for spec.autoscaling; null when none were read
  * @param routing with roles: the router's objects (Deployments, ServiceAccount, Role, RoleBinding) by {@code Kind/name}
+ * @param capacity with roles, until both roles' first groups are placed: the nodes' free resources; null when not read
  */
 public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
     Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets,
-    Map<String, String> foreign, MetricsReading metrics, Map<String, HasMetadata> routing) {
+    Map<String, String> foreign, MetricsReading metrics, Map<String, HasMetadata> routing,
+    Capacity capacity) {
 
   /** The same observation, knowing which of the names the plan wants to create are taken. */
   public Observation withForeign(Map<String, String> taken) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing, capacity);
   }
 
   /** The same observation with the engines' metrics as last read. */
   public Observation withMetrics(MetricsReading reading) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing, capacity);
+  }
+
+  /** The same observation with the nodes' free resources as read. */
+  public Observation withCapacity(Capacity read) {
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, read);
   }
 
   public static String key(HasMetadata o) {

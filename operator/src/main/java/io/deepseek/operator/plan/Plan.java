@@ -25,12 +25,15 @@ import java.util.Objects;
  * @param replicas the groups wanted: spec.replicas, or the autoscaler's decision with spec.autoscaling
  * @param autoscaling what the autoscaler measured and decided, for status.autoscaling; null without spec.autoscaling
  * @param autoscaleAt when a stabilization window that is running ends (the autoscaler decides again then, whether or
- *     not the metrics change), or a role's ready group has settled with its router; null when neither
+ *     not the metrics change), a role's ready group has settled with its router, or placement looks again; null when none
+ * @param placement with roles: whether both roles' first groups are placed together (Placement), for status.placement;
+ *     null without roles
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
     List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
     List<String> conflicts, boolean blocked, String refusal, int replicas,
-    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling, Instant autoscaleAt) {
+    DeepSeekDeploymentStatus.AutoscalingStatus autoscaling, Instant autoscaleAt,
+    DeepSeekDeploymentStatus.PlacementStatus placement) {
 
   /** Server-side apply {@code desired} (already stamped with its hash); {@code actual} is the cached object it replaces. */
   public record Apply(HasMetadata desired, HasMetadata actual) {}
@@ -77,7 +80,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   /** A spec that will not run, for a reason: nothing is written but the status. */
   public static Plan refused(String revision, String reason, List<String> problems, int replicas) {
     return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
-        false, reason, replicas, null, null);
+        false, reason, replicas, null, null, null);
   }
 
   /** The earliest moment this deployment must be reconciled again: a recovery's back-off or an autoscaling window. */
@@ -87,6 +90,11 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
       return autoscaleAt;
     }
     return recovery;
+  }
+
+  /** Whether placement keeps the first groups from existing now (Waiting for room, or Released until its retry). */
+  public boolean placementHolds() {
+    return placement != null && ("Waiting".equals(placement.phase) || "Released".equals(placement.phase));
   }
 
   public boolean valid() {
@@ -104,7 +112,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
   /** The same decisions with nothing written: a new deployment whose children's names are taken creates nothing. */
   Plan blockedBy(List<String> taken) {
     return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true,
-        refusal, replicas, autoscaling, autoscaleAt);
+        refusal, replicas, autoscaling, autoscaleAt, placement);
   }
 
   /** Whether the plan writes nothing at all (a no-op reconcile). */

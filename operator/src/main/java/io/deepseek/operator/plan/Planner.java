@@ -132,6 +132,14 @@ public final class Planner {
     } else {
       m = sets.get(0);
     }
+    // Each set's groups wanted, before placement holds them back: what the status reports as desired.
+    Map<String, Integer> wanted = new java.util.LinkedHashMap<>();
+    sets.forEach(set -> wanted.put(setName(set), set.replicas()));
+    Placement.Decision placement = m.disaggregated() ? placement(sets) : null;
+    if (placement != null && placement.cap() != null) {
+      int cap = placement.cap();
+      sets = sets.stream().map(set -> set.replicas() > cap ? set.withAutoscaledReplicas(cap) : set).toList();
+    }
     DeepSeekDeploymentStatus.AutoscalingStatus autoscaling = m.disaggregated() ? null : scaled.get(GroupSetView.SERVING);
 
     for (DeploymentModel set : m.sets()) {
@@ -161,9 +169,12 @@ public final class Planner {
     for (DeploymentModel set : sets) {
       GroupSetView view = view(set);
       GroupRollout.Step step = steps.get(setName(set));
-      Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)), set.replicas(),
-          scaled.get(setName(set)));
+      Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)),
+          wanted.get(setName(set)), scaled.get(setName(set)));
       setPlans.add(setPlan);
+      if (placement != null && Integer.valueOf(0).equals(placement.cap()) && view.leaderSet() == null) {
+        continue; // nothing of a role is made before both roles' first groups have room
+      }
       StatefulSet leaders = LeaderStatefulSets.build(set, revision, step.replicas(), step.partition());
       if (apply(leaders, view.leaderSet())) {
         leaderSetChanged(set, view, step);
@@ -173,10 +184,85 @@ public final class Planner {
     }
     pruneHistory();
     Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.copyOf(setPlans),
-        List.copyOf(conflicts), false, null, sets.stream().mapToInt(DeploymentModel::replicas).sum(), autoscaling, autoscaleAt);
+        List.copyOf(conflicts), false, null, wanted.values().stream().mapToInt(Integer::intValue).sum(), autoscaling, autoscaleAt,
+        placementStatus(placement));
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
     boolean nothingYet = o.groupSets().stream().allMatch(v -> v.leaderSet() == null);
     return !conflicts.isEmpty() && nothingYet ? plan.blockedBy(conflicts) : plan;
+  }
+
+  /**
+   * With roles, until both roles' first groups have been scheduled once: whether each role may run one group or none yet
+   * (Placement). Its Event is written and its moment to look again kept.
+   */
+  private Placement.Decision placement(List<DeploymentModel> sets) {
+    List<Placement.Role> roles = new ArrayList<>();
+    for (DeploymentModel set : sets) {
+      GroupSetView view = view(set);
+      List<Placement.Demand> demands = new ArrayList<>();
+      DeploymentModel first = set.withAutoscaledReplicas(1);
+      demands.add(demand(groupName(set, 0).toLowerCase(java.util.Locale.ROOT) + " leader",
+          io.deepseek.operator.desired.PodTemplates.leader(first, revision).getSpec()));
+      for (int w = 1; w < set.nodes(); w++) {
+        demands.add(demand(groupName(set, 0).toLowerCase(java.util.Locale.ROOT) + " worker",
+            io.deepseek.operator.desired.PodTemplates.worker(first, revision, 0, "0.0.0.0").getSpec()));
+      }
+      boolean placed = false;
+      boolean exists = false;
+      boolean scheduled = false;
+      String unschedulable = null;
+      for (GroupView g : view.groups().values()) {
+        if (!g.hasLeader()) {
+          continue;
+        }
+        exists = true;
+        List<String> nodes = g.nodes();
+        placed |= nodes.size() == set.nodes() && nodes.stream().noneMatch(String::isEmpty);
+        scheduled |= nodes.stream().anyMatch(n -> !n.isEmpty());
+        unschedulable = unschedulable != null ? unschedulable : g.unschedulable();
+      }
+      Integer leaders = view.leaderReplicas();
+      roles.add(new Placement.Role(setName(set), set.replicas(), demands, placed, exists, leaders != null && leaders > 1,
+          scheduled, unschedulable));
+    }
+    DeepSeekDeploymentStatus.PlacementStatus recorded = o.recorded() == null ? null : o.recorded().placement;
+    Placement.Recorded before = recorded == null ? null : new Placement.Recorded(phase(recorded.phase), time(recorded.since),
+        time(recorded.retryTime), time(recorded.placedTime));
+    Placement.Decision decision = Placement.decide(roles, o.capacity(), before, m.placementTimeout(), now);
+    if (decision != null && decision.event() != null) {
+      events.add(decision.event());
+    }
+    if (decision != null && decision.wakeAt() != null && (autoscaleAt == null || decision.wakeAt().isBefore(autoscaleAt))) {
+      autoscaleAt = decision.wakeAt();
+    }
+    return decision;
+  }
+
+  private static Placement.Demand demand(String what, io.fabric8.kubernetes.api.model.PodSpec spec) {
+    Map<String, java.math.BigDecimal> requests = new TreeMap<>(io.deepseek.operator.observe.Capacity.requests(spec));
+    requests.merge("pods", java.math.BigDecimal.ONE, java.math.BigDecimal::add);
+    return new Placement.Demand(what, spec, requests);
+  }
+
+  private static Placement.Phase phase(String value) {
+    try {
+      return value == null ? null : Placement.Phase.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  static DeepSeekDeploymentStatus.PlacementStatus placementStatus(Placement.Decision d) {
+    if (d == null) {
+      return null;
+    }
+    DeepSeekDeploymentStatus.PlacementStatus s = new DeepSeekDeploymentStatus.PlacementStatus();
+    s.phase = d.phase().name();
+    s.message = d.message();
+    s.since = d.since() == null ? null : d.since().toString();
+    s.retryTime = d.retryAt() == null ? null : d.retryAt().toString();
+    s.placedTime = d.placedAt() == null ? null : d.placedAt().toString();
+    return s;
   }
 
   /**

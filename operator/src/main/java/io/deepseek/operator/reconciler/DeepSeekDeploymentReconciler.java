@@ -65,6 +65,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final Applier applier;
   private final EventRecorder events = new EventRecorder();
   private final EngineMetricsPoller metrics = new EngineMetricsPoller();
+  private final CapacityReader capacity = new CapacityReader();
   private final AutoscalingGauges gauges;
   private final DeploymentMetrics deploymentMetrics;
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
@@ -112,6 +113,13 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     return sources;
   }
 
+  /** With roles, before both roles' first groups were placed and while no group exists: the nodes' room is needed. */
+  private static boolean placing(DeploymentModel model, Observation o) {
+    boolean placed = o.recorded() != null && o.recorded().placement != null && o.recorded().placement.placedTime != null;
+    return model.disaggregated() && !placed
+        && o.groupSets().stream().allMatch(set -> set.groups().values().stream().noneMatch(g -> g.hasLeader()));
+  }
+
   /** The router's objects of a deployment with roles (none otherwise). */
   private static List<HasMetadata> routing(Context<DeepSeekDeployment> ctx) {
     List<HasMetadata> all = new ArrayList<>(ctx.getSecondaryResources(Deployment.class));
@@ -142,6 +150,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
         ctx.getSecondaryResources(ControllerRevision.class), routing(ctx));
     if (model.autoscaled()) {
       observed = observed.withMetrics(metrics.latest(d));
+    }
+    if (placing(model, observed)) {
+      observed = observed.withCapacity(capacity.read(ctx.getClient()));
     }
     Admission.Verdict verdict = admission.judge(resolved, model, ctx);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

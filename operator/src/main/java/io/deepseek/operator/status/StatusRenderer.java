@@ -111,8 +111,18 @@ public final class StatusRenderer {
     String previousCurrent = previous == null ? null : previous.currentRevision;
     s.currentRevision = updated == existing || previousCurrent == null ? revision : previousCurrent;
 
+    // A plan that writes nothing keeps what placement had decided.
+    s.placement = plan.valid() ? plan.placement() : previous == null ? null : previous.placement;
     Conditions.Builder c = new Conditions.Builder(generation, before, now);
     int desired = m.replicas();
+    if (plan.valid() && plan.placementHolds() && existing == 0) {
+      String reason = "Waiting".equals(s.placement.phase) ? Reasons.INSUFFICIENT_CAPACITY : Reasons.UNSCHEDULABLE;
+      s.conditions.add(c.make(Conditions.READY, false, reason, s.placement.message));
+      s.conditions.add(c.make(Conditions.PROGRESSING, false, reason, "Waiting for room on the nodes for both roles' first"
+          + " groups (status.placement)."));
+      s.conditions.add(c.make(Conditions.DEGRADED, true, reason, s.placement.message));
+      return s;
+    }
     if (!plan.valid()) {
       boolean policy = Reasons.POLICY_VIOLATION.equals(plan.refusal());
       String msg = (policy ? "Refused by the platform policy, nothing was changed: " : "The spec is invalid, nothing was changed: ")

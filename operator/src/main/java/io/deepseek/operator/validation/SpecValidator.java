@@ -81,6 +81,10 @@ public final class SpecValidator {
     shutdown(m, p);
     deepEP(m, p);
     if (m.disaggregated()) {
+      if (notADuration(m.disaggregation().placementTimeout)) {
+        p.add("spec.disaggregation.placementTimeout: '" + m.disaggregation().placementTimeout + "' is not a duration such as"
+            + " 10m or 90s");
+      }
       hccnConfig(m, p, policy);
       roles(m, p, maxGroups);
       return p;

@@ -56,6 +56,41 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     return client.resource(pod).updateStatus();
   }
 
+  /** Waits for {@code done}, touching the deployment every 2 s so that it is reconciled now, not at its next re-check. */
+  static void touchUntil(String ns, String name, java.util.concurrent.Callable<Boolean> done) {
+    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+      if (done.call()) {
+        return true;
+      }
+      client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).edit(x -> {
+        java.util.Map<String, String> a = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
+            x.getMetadata().getAnnotations(), java.util.Map.of()));
+        a.put("touch", Long.toString(System.nanoTime()));
+        x.getMetadata().setAnnotations(a);
+        return x;
+      });
+      return false;
+    });
+  }
+
+  /** A simulated H200 node (8 GPUs, 8 RDMA HCAs), Ready: what kwok's nodes look like to the API server. */
+  static void h200Node(String name) {
+    io.fabric8.kubernetes.api.model.Node node = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder()
+        .withNewMetadata().withName(name).addToLabels("nvidia.com/gpu.product", "NVIDIA-H200").endMetadata().build())
+        .createOr(n -> n.update());
+    // The kubelet's part (kwok's here): what the node has, and that it is Ready.
+    node.setStatus(new io.fabric8.kubernetes.api.model.NodeStatusBuilder()
+        .addToAllocatable("nvidia.com/gpu", new io.fabric8.kubernetes.api.model.Quantity("8"))
+        .addToAllocatable("rdma/hca", new io.fabric8.kubernetes.api.model.Quantity("8"))
+        .addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("110"))
+        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+    node = client.resource(node).updateStatus();
+    // The admission plugin TaintNodesByCondition taints a new node not-ready; the node lifecycle controller (not run here)
+    // lifts it once the node is Ready.
+    node.getSpec().setTaints(List.of());
+    client.resource(node).update();
+  }
+
   static double writes() {
     return METERS.find("deepseek.operator.api.writes").counters().stream().mapToDouble(c -> c.count()).sum();
   }
@@ -125,8 +160,22 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
   @Test
   void rolesGetASetOfGroupsEachAndScaleOnTheirOwn() {
     String ns = ApiServer.newNamespace("pd");
+    // Placement: one prefill pod and two decode pods of 8 H200 GPUs, and only two such nodes: nothing of either role is made.
+    for (String node : List.of("pd-h200-0", "pd-h200-1")) {
+      h200Node(node);
+    }
     create(ns, "disaggregated/deepseek-v3.1-sglang-pd-h200.yaml");
-    await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-prefill") != null && sts(ns, "deepseek-v3-1-decode") != null);
+    // (The nodes' room is read at most every 5 s, for all deployments: a reading from before the nodes may come first.)
+    touchUntil(ns, "deepseek-v3-1", () -> condition(ns, "deepseek-v3-1", "Ready") != null
+        && "InsufficientCapacity".equals(condition(ns, "deepseek-v3-1", "Ready").getReason())
+        && condition(ns, "deepseek-v3-1", "Ready").getMessage().contains("pd-h200-1 8"));
+    assertThat(condition(ns, "deepseek-v3-1", "Ready").getMessage()).contains("room for 2 of their 3 pods", "pd-h200-0 8");
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").get().getStatus()
+        .placement.phase).isEqualTo("Waiting");
+    // A third node: both roles' first groups are made (the deployment looks again every 30 s; a touch makes it now).
+    h200Node("pd-h200-2");
+    touchUntil(ns, "deepseek-v3-1", () -> sts(ns, "deepseek-v3-1-prefill") != null && sts(ns, "deepseek-v3-1-decode") != null);
     assertThat(client.services().inNamespace(ns).withName("deepseek-v3-1-decode-pods").get().getSpec().getSelector())
         .containsEntry(Labels.SERVING_ROLE, "decode");
     // The client Service points at the routers; the router of the revision reads pods with its own account.
@@ -163,6 +212,8 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
         .containsExactly("prefill 1/1", "decode 1/1");
     assertThat(ready.getStatus().groups).extracting(g -> g.role + "-" + g.index + " " + g.nodes)
         .containsExactly("prefill-0 [gpu-0]", "decode-0 [gpu-1, gpu-2]");
+    assertThat(ready.getStatus().placement.phase).isEqualTo("Placed");
+    assertThat(ready.getStatus().placement.placedTime).isNotNull();
 
     // Scaling decode: its leader StatefulSet grows; no template and nothing of prefill changes.
     String prefillVersion = sts(ns, "deepseek-v3-1-prefill").getMetadata().getResourceVersion();

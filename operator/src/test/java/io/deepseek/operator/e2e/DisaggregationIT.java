@@ -188,4 +188,32 @@ class DisaggregationIT extends UnderLoad {
     assertThat(pd().getStatus().groups).filteredOn(g -> "prefill".equals(g.role) && g.index == 0).singleElement()
         .satisfies(g -> assertThat(g.lastFailure).contains(PD + "-prefill-0"));
   }
+
+  /**
+   * Placement on the real scheduler: the example as written (one prefill pod and two decode pods of 8 H200 GPUs and an
+   * RDMA HCA each) does not fit on the cluster's two H200 nodes, so nothing of either role is created; with decode on one
+   * node both first groups fit, are created and scheduled together.
+   */
+  @Test
+  void aPairThatDoesNotFitIsNotCreatedUntilItDoes() {
+    cluster.kubectlOrFail("apply", "-n", ns, "-f",
+        cluster.root.resolve("examples/disaggregated/deepseek-v3.1-sglang-pd-h200.yaml").toString());
+    await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> pd() != null && pd().getStatus() != null
+        && pd().getStatus().placement != null && "Waiting".equals(pd().getStatus().placement.phase));
+    io.fabric8.kubernetes.api.model.Condition ready = Conditions.find(pd().getStatus().conditions, "Ready");
+    System.out.printf("[e2e] P/D that does not fit: %s: %s%n", ready.getReason(), ready.getMessage());
+    assertThat(ready.getReason()).isEqualTo("InsufficientCapacity");
+    assertThat(ready.getMessage()).contains("room for 2 of their 3 pods");
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(enginePods()).isEmpty();
+
+    long t0 = System.nanoTime();
+    cluster.kubectlOrFail("patch", "dsd", PD, "-n", ns, "--type=merge", "-p",
+        "{\"spec\":{\"roles\":{\"decode\":{\"parallelism\":{\"nodes\":1,\"data\":8}}}}}");
+    // Looked at again within 30 s (nodes are not watched); then created, scheduled by kube-scheduler, placed.
+    await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(() -> "Placed".equals(pd().getStatus().placement.phase));
+    System.out.printf("[e2e] P/D placed %.1f s after it fits%n", (System.nanoTime() - t0) / 1e9);
+    assertThat(pd().getStatus().groups).extracting(g -> g.role + " " + g.nodes.size()).containsExactly("prefill 1", "decode 1");
+    assertThat(enginePods()).extracting(p -> p.getSpec().getNodeName()).containsExactlyInAnyOrder("gpu-6", "gpu-7");
+  }
 }

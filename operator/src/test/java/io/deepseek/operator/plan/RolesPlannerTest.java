@@ -326,4 +326,109 @@ class RolesPlannerTest {
     assertThat(p.groupSets().get(0).autoscaling().reason).contains("outside spec.disaggregation.prefillPerDecode [1, ");
     assertThat(Revision.of(d)).as("autoscaling and the band are no new revision").isEqualTo(now);
   }
+
+  static io.fabric8.kubernetes.api.model.Node h200(String name) {
+    return new io.fabric8.kubernetes.api.model.NodeBuilder(PlacementTest.node(name, 8, "NVIDIA-H200")).editStatus()
+        .addToAllocatable("rdma/hca", new io.fabric8.kubernetes.api.model.Quantity("8")).endStatus().build();
+  }
+
+  Plan planWithRoom(String... nodes) {
+    List<io.fabric8.kubernetes.api.model.Node> list = java.util.Arrays.stream(nodes).map(RolesPlannerTest::h200).toList();
+    Observation o = observe().withCapacity(io.deepseek.operator.observe.Capacity.of(list, List.of(), PlannerTest.NOW));
+    return Planner.plan(DeploymentModel.of(d), o, List.of(), PlannerTest.NOW);
+  }
+
+  @Test
+  void nothingOfEitherRoleIsCreatedUntilBothFirstGroupsFit() {
+    // One prefill pod and two decode pods of 8 GPUs each: two H200 nodes are not enough.
+    Plan p = planWithRoom("gpu-4", "gpu-5");
+    assertThat(applied(p)).noneMatch(a -> a.startsWith("StatefulSet/"));
+    assertThat(p.placement().phase).isEqualTo("Waiting");
+    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plus(Placement.RECHECK));
+    assertThat(p.events()).noneMatch(e -> e.reason().equals(Reasons.CREATED_GROUPS));
+    DeepSeekDeploymentStatus s = StatusRenderer.render(DeploymentModel.of(d), observe(), p, null, PlannerTest.NOW.toString());
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+        .satisfies(c -> assertThat(c.getReason()).isEqualTo(Reasons.INSUFFICIENT_CAPACITY))
+        .satisfies(c -> assertThat(c.getMessage()).contains("room for 2 of their 3 pods"));
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals("Degraded")).singleElement()
+        .satisfies(c -> assertThat(c.getStatus()).isEqualTo("True"));
+    assertThat(s.placement.phase).isEqualTo("Waiting");
+    assertThat(s.ready).isEqualTo("0/2");
+
+    Plan fits = planWithRoom("gpu-4", "gpu-5", "gpu-6");
+    assertThat(statefulSet(fits, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(statefulSet(fits, "deepseek-v3-1-decode").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(fits.placement().phase).isEqualTo("Scheduling");
+  }
+
+  @Test
+  void untilPlacedEachRoleRunsOnlyItsFirstGroup() {
+    d.getSpec().roles.prefill.replicas = 3;
+    d.getSpec().roles.decode.replicas = 2;
+    Plan p = planWithRoom("gpu-4", "gpu-5", "gpu-6");
+    assertThat(statefulSet(p, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getReplicas()).isEqualTo(1);
+    assertThat(p.replicas()).isEqualTo(5);
+    assertThat(p.groupSets()).extracting(Plan.GroupSetPlan::replicas).containsExactly(3, 2);
+
+    // Both first groups scheduled: placed, and every group is made.
+    pods.add(leader("prefill", 0, rev, "10.0.0.1", false));
+    pods.add(leader("decode", 0, rev, "10.0.0.2", false));
+    pods.add(new PodBuilder().withNewMetadata().withName("deepseek-v3-1-decode-0-1").withUid("decode-w0")
+        .addToLabels(Labels.POSITION, Labels.POSITION_WORKER).addToLabels(Labels.SERVING_ROLE, "decode")
+        .addToLabels(Labels.GROUP_INDEX, "0").addToLabels(Labels.REVISION, rev).endMetadata()
+        .withNewSpec().withNodeName("decode-node-w").endSpec().build());
+    sets.add(leaderSet("prefill", rev, 1, 0));
+    sets.add(leaderSet("decode", rev, 1, 0));
+    Plan placed = plan();
+    assertThat(placed.placement().phase).isEqualTo("Placed");
+    assertThat(placed.events()).anyMatch(e -> e.reason().equals(Reasons.PLACED));
+    assertThat(statefulSet(placed, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(3);
+    assertThat(statefulSet(placed, "deepseek-v3-1-decode").getSpec().getReplicas()).isEqualTo(2);
+  }
+
+  @Test
+  void aDisaggregatedDeploymentRunningBeforePlacementExistedIsNotScaledDown() {
+    d.getSpec().roles.decode.replicas = 2;
+    sets.add(leaderSet("prefill", rev, 1, 0));
+    sets.add(leaderSet("decode", rev, 2, 0));
+    pods.add(leader("prefill", 0, rev, "10.0.0.1", true));
+    pods.add(leader("decode", 0, rev, "10.0.0.2", true));
+    pods.add(leader("decode", 1, rev, "10.0.0.3", true));
+    Plan p = plan();
+    assertThat(p.placement().phase).isEqualTo("Placed");
+    assertThat(p.applies()).map(Plan.Apply::desired).filteredOn(o -> o.getMetadata().getName().equals("deepseek-v3-1-decode"))
+        .allSatisfy(o -> assertThat(((StatefulSet) o).getSpec().getReplicas()).isEqualTo(2));
+    assertThat(p.groupSets()).extracting(g -> g.rollout().replicas()).containsExactly(1, 2);
+  }
+
+  @Test
+  void aHalfPlacedPairIsRemovedAfterThePlacementTimeout() {
+    d.setStatus(new DeepSeekDeploymentStatus());
+    d.getStatus().placement = new DeepSeekDeploymentStatus.PlacementStatus();
+    d.getStatus().placement.phase = "Scheduling";
+    d.getStatus().placement.since = PlannerTest.NOW.minus(java.time.Duration.ofMinutes(10)).toString();
+    sets.add(leaderSet("prefill", rev, 1, 0));
+    sets.add(leaderSet("decode", rev, 1, 0));
+    pods.add(leader("prefill", 0, rev, "10.0.0.1", false));
+    pods.add(new PodBuilder(leader("decode", 0, rev, null, false)).editSpec().withNodeName(null).endSpec().editStatus()
+        .addNewCondition().withType("PodScheduled").withStatus("False").withReason("Unschedulable")
+        .withMessage("0/9 nodes are available: 9 Insufficient nvidia.com/gpu.").endCondition().endStatus().build());
+    Plan p = plan();
+    assertThat(p.placement().phase).isEqualTo("Released");
+    assertThat(p.placement().retryTime).isEqualTo(PlannerTest.NOW.plus(java.time.Duration.ofMinutes(10)).toString());
+    assertThat(statefulSet(p, "deepseek-v3-1-prefill").getSpec().getReplicas()).isZero();
+    assertThat(statefulSet(p, "deepseek-v3-1-decode").getSpec().getReplicas()).isZero();
+    assertThat(p.events()).filteredOn(e -> e.reason().equals(Reasons.UNSCHEDULABLE)).singleElement()
+        .satisfies(e -> assertThat(e.message()).contains("The first decode group cannot be scheduled",
+            "9 Insufficient nvidia.com/gpu", "while prefill holds nodes for 10m"));
+    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plus(java.time.Duration.ofMinutes(10)));
+
+    // A minute earlier it was still waiting for the scheduler, and said when it would give up.
+    d.getStatus().placement.since = PlannerTest.NOW.minus(java.time.Duration.ofMinutes(9)).toString();
+    Plan before = plan();
+    assertThat(before.placement().phase).isEqualTo("Scheduling");
+    assertThat(before.placement().message).contains("both are removed at " + PlannerTest.NOW.plus(java.time.Duration.ofMinutes(1)));
+    assertThat(statefulSet(before, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(1);
+  }
 }

@@ -81,6 +81,30 @@ public class DeepSeekDeploymentStatus {
   @JsonPropertyDescription("With spec.roles: the groups of each role (the totals above count both roles).")
   public List<RoleStatus> roles;
 
+  @JsonPropertyDescription("With spec.roles: whether both roles' first groups have been scheduled together.")
+  public PlacementStatus placement;
+
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PlacementStatus {
+    @JsonPropertyDescription("Waiting (the first groups do not fit on the nodes' free resources; nothing is created),"
+        + " Scheduling, Released (one role's first group could not be scheduled while the other's was; both were removed"
+        + " and are tried again at retryTime) or Placed (for good).")
+    public String phase;
+
+    @JsonPropertyDescription("Why, in words.")
+    public String message;
+
+    @JsonPropertyDescription("Waiting: since when. Scheduling: since when one role's first group is scheduled and the"
+        + " other's cannot be (they are removed after disaggregation.placementTimeout).")
+    public String since;
+
+    @JsonPropertyDescription("Released: when the first groups are created again.")
+    public String retryTime;
+
+    @JsonPropertyDescription("When both roles' first groups were found scheduled.")
+    public String placedTime;
+  }
+
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class RoleStatus {
     @JsonPropertyDescription("prefill or decode.")

@@ -43,6 +43,14 @@ public class DisaggregationSpec {
       + " with accelerator.hostDriverMounts the node's /etc/hccn.conf is mounted (and required) with the driver.")
   public String hccnConfig;
 
+  @io.fabric8.generator.annotation.Default("10m")
+  @Pattern("^([0-9]{1,4}h)?([0-9]{1,6}m)?([0-9]{1,8}s)?$")
+  @Size(max = 32)
+  @JsonPropertyDescription("How long one role's first group may wait for the scheduler while the other role's first group"
+      + " holds its nodes; then both are removed, so that neither holds accelerators it cannot use, and created again"
+      + " after as long. Default 10m.")
+  public String placementTimeout;
+
   @JsonPropertyDescription("With autoscaling roles: the band the ratio of prefill groups to decode groups stays in, e.g."
       + " {min: \"0.5\", max: \"2\"}. When the autoscalers' counts leave it, the role that has too few groups gets more"
       + " (within its maxReplicas), else the other fewer (within its minReplicas); a role without autoscaling is never"
