@@ -37,6 +37,7 @@ import (
 	"time"
 
 	"local.build/standin/internal/group"
+	"local.build/standin/internal/kv"
 	"local.build/standin/internal/serve"
 )
 
@@ -153,7 +154,7 @@ func leader(c config) {
 		mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
 			s.writeMetrics(w, s.localRanks())
 			if c.pd.mode == "decode" {
-				s.transfers.write(w)
+				s.transfers.Write(w, "sglang:standin_kv_transfers_total")
 			}
 		})
 	}
@@ -227,8 +228,8 @@ type server struct {
 	remoteMu  sync.Mutex
 	remote    map[int]snapshot
 	pd        pdConfig
-	rooms     rooms
-	transfers transfers
+	rooms     kv.Store
+	transfers kv.Transfers
 }
 
 func newServer(c config) *server {
@@ -571,10 +572,7 @@ func (s *server) writeMetrics(w http.ResponseWriter, snaps []snapshot) {
 
 // writeError is the OpenAI-style error SGLang answers with.
 func writeError(w http.ResponseWriter, code int, msg string) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(code)
-	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
-	w.Write(out)
+	serve.WriteError(w, code, msg)
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

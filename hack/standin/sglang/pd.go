@@ -21,13 +21,11 @@ import (
 	"log"
 	"net"
 	"net/http"
-	"net/url"
-	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
+	"local.build/standin/internal/kv"
 	"local.build/standin/internal/serve"
 )
 
@@ -35,26 +33,19 @@ type pdConfig struct {
 	mode          string // "", "prefill" or "decode"
 	bootstrapPort int
 	revision      string
-	dial          []*net.IPNet
+	dialer        kv.Dialer
 	transfer      time.Duration // the KV transfer's simulated time
 	wait          time.Duration // how long decode waits for prefill to publish a room
 }
 
 func parsePD(a serve.Args) pdConfig {
 	c := pdConfig{mode: a.Value("", "--disaggregation-mode"), bootstrapPort: a.Int(8998, "--disaggregation-bootstrap-port"),
-		revision: os.Getenv("DS_STANDIN_REVISION"), transfer: serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
+		revision: kv.Revision(), transfer: serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
 		wait: serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000)}
 	if c.mode == "null" {
 		c.mode = ""
 	}
-	if c.revision == "" {
-		c.revision = "unknown"
-	}
-	for _, s := range strings.Split(os.Getenv("DS_STANDIN_DIAL_CIDRS"), ",") {
-		if _, n, err := net.ParseCIDR(strings.TrimSpace(s)); err == nil {
-			c.dial = append(c.dial, n)
-		}
-	}
+	c.dialer = kv.NewDialer(c.wait)
 	return c
 }
 
@@ -80,63 +71,10 @@ func first(raw json.RawMessage) string {
 	return strings.TrimSpace(string(raw))
 }
 
-// rooms: the prefill side's published KV caches, kept a minute for a decode that asks late.
-type rooms struct {
-	mu sync.Mutex
-	m  map[string]*room
-}
-
-type room struct {
-	ready   chan struct{}
-	created time.Time
-}
-
-func (r *rooms) get(id string) *room {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	if r.m == nil {
-		r.m = map[string]*room{}
-	}
-	for k, v := range r.m {
-		if time.Since(v.created) > time.Minute {
-			delete(r.m, k)
-		}
-	}
-	x, ok := r.m[id]
-	if !ok {
-		x = &room{ready: make(chan struct{}), created: time.Now()}
-		r.m[id] = x
-	}
-	return x
-}
-
-func (r *rooms) publish(id string) {
-	x := r.get(id)
-	select {
-	case <-x.ready:
-	default:
-		close(x.ready)
-	}
-}
-
 // serveBootstrap is the prefill leader's bootstrap server.
 func (s *server) serveBootstrap() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/kv", func(w http.ResponseWriter, r *http.Request) {
-		id := r.URL.Query().Get("room")
-		if id == "" {
-			http.Error(w, "room missing", http.StatusBadRequest)
-			return
-		}
-		select {
-		case <-s.rooms.get(id).ready:
-			time.Sleep(s.pd.transfer)
-			writeJSON(w, map[string]string{"revision": s.pd.revision, "pod": os.Getenv("DS_POD_NAME")})
-		case <-time.After(s.pd.wait):
-			http.Error(w, "prefill never computed room "+id, http.StatusGatewayTimeout)
-		case <-r.Context().Done():
-		}
-	})
+	mux.HandleFunc("/kv", s.rooms.Handler("room", s.pd.revision, s.pd.transfer, s.pd.wait))
 	mux.HandleFunc("/health", ok)
 	addr := net.JoinHostPort(s.c.host, strconv.Itoa(s.pd.bootstrapPort))
 	ln, err := net.Listen("tcp", addr)
@@ -149,34 +87,11 @@ func (s *server) serveBootstrap() {
 
 // fetchKV is decode's side of a transfer: the prefill's revision, or an error that fails the request.
 func (s *server) fetchKV(b bootstrap) (string, error) {
-	ip := net.ParseIP(b.Host)
-	if ip == nil {
-		return "", fmt.Errorf("bootstrap_host %q is not an IP address", b.Host)
-	}
-	allowed := ip.IsLoopback()
-	for _, n := range s.pd.dial {
-		allowed = allowed || n.Contains(ip)
-	}
-	if !allowed {
-		return "", fmt.Errorf("bootstrap_host %s is outside the ranges this stand-in may dial", b.Host)
-	}
 	port := first(b.Port)
 	if port == "" || port == "null" {
 		port = "8998"
 	}
-	client := &http.Client{Timeout: s.pd.wait + 5*time.Second}
-	resp, err := client.Get("http://" + net.JoinHostPort(b.Host, port) + "/kv?room=" + url.QueryEscape(first(b.Room)))
-	if err != nil {
-		return "", fmt.Errorf("KV transfer from %s:%s: %v", b.Host, port, err)
-	}
-	defer resp.Body.Close()
-	var out struct {
-		Revision string `json:"revision"`
-	}
-	if resp.StatusCode != http.StatusOK || json.NewDecoder(resp.Body).Decode(&out) != nil {
-		return "", fmt.Errorf("KV transfer from %s:%s: HTTP %d", b.Host, port, resp.StatusCode)
-	}
-	return out.Revision, nil
+	return s.pd.dialer.Fetch(b.Host, port, "/kv", "room", first(b.Room))
 }
 
 // disaggregated runs a request's part in prefill or decode serving. It returns the answer's length (prefill: one
@@ -185,7 +100,7 @@ func (s *server) disaggregated(w http.ResponseWriter, b bootstrap, n int) (token
 	switch s.pd.mode {
 	case "prefill":
 		if b.present() {
-			defer s.rooms.publish(first(b.Room))
+			defer s.rooms.Publish(first(b.Room))
 		}
 		return 1, "pd prefill=" + s.pd.revision, true
 	case "decode":
@@ -198,32 +113,8 @@ func (s *server) disaggregated(w http.ResponseWriter, b bootstrap, n int) (token
 			writeError(w, http.StatusInternalServerError, err.Error())
 			return 0, "", false
 		}
-		s.transfers.add(prefill, s.pd.revision)
+		s.transfers.Add(prefill, s.pd.revision)
 		return n, fmt.Sprintf("pd prefill=%s decode=%s", prefill, s.pd.revision), true
 	}
 	return n, "", true
-}
-
-// transfers counts decode's KV transfers by the pair of revisions (sglang:standin_kv_transfers_total on /metrics).
-type transfers struct {
-	mu sync.Mutex
-	m  map[[2]string]int64
-}
-
-func (t *transfers) add(prefill, decode string) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if t.m == nil {
-		t.m = map[[2]string]int64{}
-	}
-	t.m[[2]string{prefill, decode}]++
-}
-
-func (t *transfers) write(w http.ResponseWriter) {
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	fmt.Fprint(w, "# HELP sglang:standin_kv_transfers_total KV transfers received, by the revisions of prefill and decode.\n# TYPE sglang:standin_kv_transfers_total counter\n")
-	for k, v := range t.m {
-		fmt.Fprintf(w, "sglang:standin_kv_transfers_total{prefill_revision=%q,decode_revision=%q} %d\n", k[0], k[1], v)
-	}
 }

@@ -2,17 +2,24 @@
 //
 // It takes vLLM's own command line as the operator renders it and behaves as vLLM does where an operator or a client can
 // tell, with llm-d-inference-sim (vLLM's API and vllm:* metrics, load-dependent latency) doing the serving:
+//
 //   - Multi-node groups form first: the leader listens on --data-parallel-rpc-port (native data parallel) or
 //     --master-port (--nnodes); --headless nodes connect to --data-parallel-address / --master-addr and hold the
 //     connection, serve no HTTP, and exit 1 when it drops; the leader exits 1 when a node goes. Over Ray
 //     (--distributed-executor-backend ray) it checks the group's Ray cluster and exits 1 when a Ray node dies.
+//
 //   - The API port is closed while the model loads (DS_STANDIN_LOAD_SECONDS, default 2), as vLLM listens only once its
 //     engines are up.
+//
 //   - One API server on --port for all --data-parallel-size ranks (vLLM's internal load balancing): each rank is a
 //     simulator process, requests go to the rank with the fewest in flight, and /metrics labels each rank's series with
 //     engine="<rank>", as vLLM's API server exports every engine's stats. --max-num-seqs applies per rank.
+//
 //   - --api-key or VLLM_API_KEY guards /v1/* (401 without it); /health, /metrics, /ping and /version are open.
+//
 //   - SIGTERM: no new connections, requests in flight finish, exit 0.
+//
+//   - Prefill/decode disaggregation with --kv-transfer-config (pd.go).
 //
 // Knobs: DS_STANDIN_LOAD_SECONDS, DS_STANDIN_TTFT_MS (default 50), DS_STANDIN_ITL_MS (default 10).
 package main
@@ -49,6 +56,7 @@ type config struct {
 	dp, dpLocal, dpRPCPort, dpStartRank        int
 	nnodes, nodeRank, masterPort               int
 	headless, ray                              bool
+	pd                                         *pd
 }
 
 func parse(raw []string) config {
@@ -74,6 +82,7 @@ func parse(raw []string) config {
 		ray:         a.Value("", "--distributed-executor-backend") == "ray",
 	}
 	c.dpLocal = a.Int(c.dp, "--data-parallel-size-local", "-dpl")
+	c.pd = parsePD(a)
 	if len(a) > 0 && !strings.HasPrefix(a[0], "-") {
 		c.model = a[0]
 	}
@@ -125,6 +134,9 @@ func apiServer(c config) {
 	log.Printf("loading the model (%s)", load)
 	time.Sleep(load)
 	ranks := startRanks(c)
+	if c.pd != nil && c.pd.role == "kv_producer" {
+		c.pd.serveSideChannel()
+	}
 	f := &front{c: c, ranks: ranks}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/health", f.health)
@@ -284,6 +296,10 @@ func (f *front) api(w http.ResponseWriter, r *http.Request) {
 	}
 	best.inFlight.Add(1)
 	defer best.inFlight.Add(-1)
+	if f.c.pd != nil && r.Method == http.MethodPost && (r.URL.Path == "/v1/chat/completions" || r.URL.Path == "/v1/completions") {
+		f.c.pd.serve(w, r, best)
+		return
+	}
 	best.proxy.ServeHTTP(w, r)
 }
 
@@ -366,6 +382,9 @@ func (f *front) metrics(w http.ResponseWriter, r *http.Request) {
 		for _, l := range families[name].lines {
 			fmt.Fprintln(w, l)
 		}
+	}
+	if f.c.pd != nil && f.c.pd.role == "kv_consumer" {
+		f.c.pd.transfers.Write(w, "vllm:standin_kv_transfers_total")
 	}
 }
 

@@ -4,6 +4,7 @@ package serve
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log"
 	"net"
@@ -137,6 +138,14 @@ func Unauthorized(w http.ResponseWriter) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusUnauthorized)
 	w.Write([]byte(`{"error":"Unauthorized"}`))
+}
+
+// WriteError is the OpenAI-style error both engines answer with.
+func WriteError(w http.ResponseWriter, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(code)
+	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
+	w.Write(out)
 }
 
 // Authorized: no key configured, or the request carries it as a bearer token.

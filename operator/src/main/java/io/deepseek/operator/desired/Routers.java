@@ -147,6 +147,9 @@ public final class Routers {
     };
   }
 
+  /** How long a stopping router keeps serving before it is signalled: the Service's endpoints update meanwhile. */
+  static final long DRAIN_SECONDS = 5;
+
   public static Deployment deployment(DeploymentModel m, String revision) {
     Map<String, String> selector = new TreeMap<>();
     selector.put(Labels.DEPLOYMENT, m.name());
@@ -168,6 +171,9 @@ public final class Routers {
             new ContainerPortBuilder().withName("metrics").withContainerPort(METRICS_PORT).withProtocol("TCP").build())
         // Ready only with a healthy prefill and decode group to pair: the client Service never sends to a router without.
         .withReadinessProbe(probe("/readiness", 5, 2)).withLivenessProbe(probe("/liveness", 10, 3))
+        // A router that goes (a retired revision's, a rolled one) keeps serving while the client Service's endpoints drop
+        // it: vllm-router exits at SIGTERM at once, and the requests kube-proxy still sent it were refused (DisaggregationIT).
+        .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds(DRAIN_SECONDS).endSleep().endPreStop().endLifecycle()
         .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities().withDrop("ALL").endCapabilities()
         .endSecurityContext();
     if (!resources.isEmpty()) {

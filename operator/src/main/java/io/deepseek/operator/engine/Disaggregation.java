@@ -91,9 +91,16 @@ final class Disaggregation {
     return c.toString();
   }
 
-  /** vLLM's Mooncake connector serves its bootstrap on prefill at this port. */
+  /**
+   * vLLM's Mooncake connector serves its bootstrap on prefill at this port. Its NIXL connector tells decode to fetch the
+   * KV cache from {@code VLLM_NIXL_SIDE_CHANNEL_HOST}, which defaults to localhost: on another pod that is decode itself,
+   * so every transfer would fail; each pod names its own IP.
+   */
   static List<EnvVar> vllmEnv(DeploymentModel m) {
     List<EnvVar> env = new ArrayList<>();
+    if (m.role() != null && m.engineType() == EngineType.VLLM && m.transferBackend() == TransferBackend.NIXL) {
+      env.add(EnvVars.value("VLLM_NIXL_SIDE_CHANNEL_HOST", "$(" + PodEnv.POD_IP + ")"));
+    }
     if (m.role() == ServingRole.PREFILL && m.engineType() == EngineType.VLLM && m.transferBackend() == TransferBackend.Mooncake) {
       env.add(EnvVars.value("VLLM_MOONCAKE_BOOTSTRAP_PORT", Integer.toString(m.bootstrapPort())));
     }

@@ -48,6 +48,11 @@ class DisaggregationIT extends UnderLoad {
    * one decode group of two pods (2 GPUs each), one router, a surge group per role in rollouts.
    */
   void applyPd() throws IOException {
+    applyPd(yaml -> yaml);
+  }
+
+  /** The same, changed by {@code engine} (e.g. to another engine) before it is applied. */
+  void applyPd(java.util.function.UnaryOperator<String> engine) throws IOException {
     String yaml = Files.readString(cluster.root.resolve("examples/disaggregated/deepseek-v3.1-sglang-pd-h200.yaml"))
         .replace("    perNode: 8\n    product: H200-141GB\n", "    perNode: 2\n")
         .replace("  network:\n    hostNetwork: true\n    interface: eth0\n    rdma: {resourceName: rdma/hca, count: 1, hcas: [mlx5_0, mlx5_1, mlx5_2, mlx5_3]}\n", "")
@@ -57,6 +62,7 @@ class DisaggregationIT extends UnderLoad {
         .replace("parallelism: {nodes: 2, data: 16}", "parallelism: {nodes: 2, data: 4}")
         .replace("        speculative: {method: MTP, numSteps: 3, topK: 1, numDraftTokens: 4}\n", "");
     assertThat(yaml).contains("perNode: 2", "data: 4", "replicas: 2").doesNotContain("rdma:", "product:");
+    yaml = engine.apply(yaml);
     Path file = Files.createTempFile("pd", ".yaml");
     Files.writeString(file, yaml);
     cluster.kubectlOrFail("apply", "-n", ns, "-f", file.toString());
@@ -127,44 +133,17 @@ class DisaggregationIT extends UnderLoad {
         (System.nanoTime() - t0) / 1e9);
 
     // 1. A chat completion through the client Service: the router, a prefill leader, then a decode leader.
-    Serving.Answer a = serving.chat(ns, PD, MODEL, null);
-    assertThat(a.status()).as(a.body()).isEqualTo(200);
-    JsonNode answer = a.json();
-    assertThat(answer.get("choices").get(0).get("message").get("content").asText()).isNotBlank();
-    assertThat(answer.get("system_fingerprint").asText()).isEqualTo("pd prefill=" + first + " decode=" + first);
-    // The router's log as the node agent wrote it (the API server's log proxy would dial the simulated node by name).
-    Pod routerPod = client.pods().inNamespace(ns).withLabel("app.kubernetes.io/component", "router").list().getItems().get(0);
-    String routerLog = Files.readString(cluster.clusterDir().resolve("agent/pods/" + ns + "_" + routerPod.getMetadata().getName()
-        + "_" + routerPod.getMetadata().getUid() + "/router/0.log"));
-    assertThat(routerLog).as("the router discovered pods through the API server").doesNotContain("Continuing without service discovery");
-    System.out.printf("[e2e] a chat completion went router -> prefill -> decode (%s)%n", answer.get("system_fingerprint"));
+    chatThroughTheRouter(first);
 
     // 2. A rolling upgrade under load, a surge group per role: no request lost, no prefill paired with another revision's
     // decode, and both revisions served during the rollout.
-    Serving.Load load = load();
-    long changed = System.currentTimeMillis();
-    cluster.kubectlOrFail("patch", "dsd", PD, "-n", ns, "--type=merge", "-p",
-        "{\"spec\":{\"engine\":{\"image\":\"lmsysorg/sglang:v0.5.19\"}}}");
-    String second = await().atMost(WAIT).until(() -> pd().getStatus().updateRevision, r -> r != null && !r.equals(first));
-    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(this::settled);
-    long rolled = System.currentTimeMillis();
-    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
-    Serving.Summary rollout = load.stop();
-    int[] mixed = {0};
-    Map<String, Integer> served = pairs(rollout, mixed);
-    System.out.printf("[e2e] P/D rolling upgrade under load: %.1f s; %s; served by revision %s, by mixed pairs %d%n",
-        (rolled - changed) / 1e3, rollout, served, mixed[0]);
-    assertThat(mixed[0]).as("requests served by a prefill and a decode of two revisions").isZero();
-    assertThat(rollout.failed()).as("failed requests: %s", rollout).isZero();
-    assertThat(rollout.ok()).isGreaterThan(100);
-    assertThat(served).containsKeys(first, second);
-    assertThat(router(first)).as("the old revision's router is gone").isNull();
+    rollUnderLoad(first, "{\"spec\":{\"engine\":{\"image\":\"lmsysorg/sglang:v0.5.19\"}}}");
 
     // 3. A prefill group killed under load: recreated; the decode group is not touched and keeps serving with the other
     // prefill group.
     Pod decodeLeader = client.pods().inNamespace(ns).withName(PD + "-decode-0").get();
     Pod prefill0 = client.pods().inNamespace(ns).withName(PD + "-prefill-0").get();
-    load = load();
+    Serving.Load load = load();
     long killed = System.currentTimeMillis();
     serving.kill(ns, PD + "-prefill-0", "engine");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -215,5 +194,68 @@ class DisaggregationIT extends UnderLoad {
     System.out.printf("[e2e] P/D placed %.1f s after it fits%n", (System.nanoTime() - t0) / 1e9);
     assertThat(pd().getStatus().groups).extracting(g -> g.role + " " + g.nodes.size()).containsExactly("prefill 1", "decode 1");
     assertThat(enginePods()).extracting(p -> p.getSpec().getNodeName()).containsExactlyInAnyOrder("gpu-6", "gpu-7");
+  }
+
+  /** A chat completion through the client Service answered by a prefill and a decode of {@code revision}. */
+  void chatThroughTheRouter(String revision) throws IOException {
+    Serving.Answer a = serving.chat(ns, PD, MODEL, null);
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    JsonNode answer = a.json();
+    assertThat(answer.get("choices").get(0).get("message").get("content").asText()).isNotBlank();
+    assertThat(answer.get("system_fingerprint").asText()).isEqualTo("pd prefill=" + revision + " decode=" + revision);
+    // The router's log as the node agent wrote it (the API server's log proxy would dial the simulated node by name).
+    Pod routerPod = client.pods().inNamespace(ns).withLabel("app.kubernetes.io/component", "router").list().getItems().get(0);
+    String routerLog = Files.readString(cluster.clusterDir().resolve("agent/pods/" + ns + "_" + routerPod.getMetadata().getName()
+        + "_" + routerPod.getMetadata().getUid() + "/router/0.log"));
+    assertThat(routerLog).as("the router discovered pods through the API server").doesNotContain("Continuing without service discovery");
+    System.out.printf("[e2e] a chat completion went router -> prefill -> decode (%s)%n", answer.get("system_fingerprint"));
+  }
+
+  /**
+   * A rolling upgrade under load ({@code patch} a merge patch that makes a new revision): no request lost, no prefill
+   * paired with another revision's decode, both revisions served, the old revision's router gone.
+   */
+  void rollUnderLoad(String first, String patch) {
+    Serving.Load load = load();
+    long changed = System.currentTimeMillis();
+    cluster.kubectlOrFail("patch", "dsd", PD, "-n", ns, "--type=merge", "-p", patch);
+    String second = await().atMost(WAIT).until(() -> pd().getStatus().updateRevision, r -> r != null && !r.equals(first));
+    await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).until(this::settled);
+    long rolled = System.currentTimeMillis();
+    await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
+    Serving.Summary rollout = load.stop();
+    int[] mixed = {0};
+    Map<String, Integer> served = pairs(rollout, mixed);
+    System.out.printf("[e2e] P/D rolling upgrade under load: %.1f s; %s; served by revision %s, by mixed pairs %d%n",
+        (rolled - changed) / 1e3, rollout, served, mixed[0]);
+    assertThat(mixed[0]).as("requests served by a prefill and a decode of two revisions").isZero();
+    assertThat(rollout.failed()).as("failed requests: %s", rollout).isZero();
+    assertThat(rollout.ok()).isGreaterThan(100);
+    assertThat(served).containsKeys(first, second);
+    assertThat(router(first)).as("the old revision's router is gone").isNull();
+  }
+
+  /**
+   * The same with vLLM: llm-d-inference-sim behind the vLLM stand-in's NIXL hand-over (prefill answers
+   * kv_transfer_params naming its side channel, decode pulls from it) and the real vllm-router 0.1.17 from PyPI
+   * (--vllm-pd-disaggregation --kv-connector nixl, discovering the leaders through the API server).
+   */
+  @Test
+  void vllmPrefillAndDecodeServeThroughVllmRouterAcrossARollout() throws IOException {
+    long t0 = System.nanoTime();
+    applyPd(yaml -> {
+      String v = yaml.replace("    type: SGLang\n    image: lmsysorg/sglang:v0.5.18\n", "    type: VLLM\n    image: vllm/vllm-openai:v0.25.1\n")
+          .replace("    dataParallelAttention: true\n", "")
+          .replace("    transferBackend: Mooncake\n", "    transferBackend: NIXL\n")
+          .replace("  router: {replicas: 1}\n", "  router: {replicas: 1, image: registry.example.com/vllm-router:0.1.17}\n");
+      assertThat(v).contains("type: VLLM", "transferBackend: NIXL", "vllm-router:0.1.17").doesNotContain("lmsysorg");
+      return v;
+    });
+    await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(this::settled);
+    String first = pd().getStatus().updateRevision;
+    System.out.printf("[e2e] vLLM P/D deployment (2 prefill groups, 1 decode group of 2 pods, vllm-router) ready in %.1f s%n",
+        (System.nanoTime() - t0) / 1e9);
+    chatThroughTheRouter(first);
+    rollUnderLoad(first, "{\"spec\":{\"engine\":{\"memoryFraction\":0.8}}}");
   }
 }

@@ -94,6 +94,11 @@ class HelmChartIT extends InNamespace {
       assertThat(canI("create", "pods", "-n", ns)).as("pods come from StatefulSets").isEqualTo("no");
       assertThat(canI("patch", "leases.coordination.k8s.io", "-n", RELEASE_NS)).as("leader election renews with a patch").isEqualTo("yes");
       assertThat(canI("list", "statefulsets.apps", "--all-namespaces")).isEqualTo("no");
+      // Placement of prefill/decode deployments reads the nodes' room (capacityCheck): list, never watch or change.
+      assertThat(canI("list", "nodes")).isEqualTo("yes");
+      assertThat(canI("list", "pods", "--all-namespaces")).isEqualTo("yes");
+      assertThat(canI("watch", "pods", "--all-namespaces")).isEqualTo("no");
+      assertThat(canI("patch", "nodes")).isEqualTo("no");
 
       // The operator as that service account, with the chart's settings: it serves the namespace it watches.
       String token = cluster.kubectlOrFail("create", "token", "dso-deepseek-operator", "-n", RELEASE_NS, "--duration=1h").trim();

@@ -156,6 +156,10 @@ class DisaggregationTest {
     assertThat(decode.get("engine_id").asText()).isEqualTo("deepseek-v3-1-decode-$(DS_GROUP_INDEX)");
     assertThat(value(args(m.forRole(ServingRole.PREFILL)), "--all2all-backend")).isEqualTo("deepep_high_throughput");
     assertThat(value(args(m.forRole(ServingRole.DECODE)), "--all2all-backend")).isEqualTo("deepep_low_latency");
+    // NIXL's side channel on each pod's own address (vLLM's default, localhost, would send decode to itself).
+    for (ServingRole r : ServingRole.values()) {
+      assertThat(env(m.forRole(r))).contains("VLLM_NIXL_SIDE_CHANNEL_HOST=$(DS_POD_IP)");
+    }
 
     d.getSpec().disaggregation.transferBackend = DisaggregationSpec.TransferBackend.Mooncake;
     m = DeploymentModel.of(d);

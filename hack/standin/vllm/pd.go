@@ -1,0 +1,225 @@
+package main
+
+// Prefill/decode disaggregation (--kv-transfer-config with kv_role kv_producer|kv_consumer), as vLLM's NixlConnector
+// does it where a router or a client can tell. The router (vllm-router --vllm-pd-disaggregation --kv-connector nixl, or
+// vLLM's own toy proxy) sends a request to prefill with kv_transfer_params {do_remote_decode: true} and max_tokens 1,
+// then to decode with the kv_transfer_params prefill answered:
+//   - prefill computes the prompt (llm-d-inference-sim answers with finish_reason "remote_decode"), makes the request's
+//     KV blocks available on its NIXL side channel and answers kv_transfer_params {do_remote_prefill: true,
+//     remote_engine_id: <its engine_id>, remote_block_ids, remote_host: VLLM_NIXL_SIDE_CHANNEL_HOST (default localhost,
+//     as vLLM's), remote_port: VLLM_NIXL_SIDE_CHANNEL_PORT (default 5600)};
+//   - decode pulls the blocks from remote_host:remote_port (this stand-in's own protocol on the side channel: GET
+//     /kv?block=ID, which waits until prefill has them), then generates the answer (the simulator adds its KV transfer
+//     latency). A pull that fails (prefill gone, or a side channel on "localhost" of another pod) fails the request, as
+//     the real connector's does. Without kv_transfer_params decode computes the prompt itself, as vLLM does.
+// The answer's system_fingerprint names the pair: "pd prefill=<revision> decode=<revision>" (prefill=none when decode
+// computed the prompt itself), each side's revision being DS_STANDIN_REVISION, so a client can count requests that a
+// prefill and a decode of two revisions served together; decode counts vllm:standin_kv_transfers_total.
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"strconv"
+
+	"local.build/standin/internal/kv"
+	"local.build/standin/internal/serve"
+)
+
+type pd struct {
+	role      string // "kv_producer", "kv_consumer" or "" (no disaggregation)
+	engineID  string
+	revision  string
+	sideHost  string
+	sidePort  int
+	blocks    kv.Store
+	dialer    kv.Dialer
+	transfers kv.Transfers
+}
+
+// parsePD reads --kv-transfer-config (-kvt): the connector's role and the engine id.
+func parsePD(a serve.Args) *pd {
+	raw := a.Value("", "--kv-transfer-config", "-kvt")
+	if raw == "" {
+		return nil
+	}
+	var cfg struct {
+		Role     string `json:"kv_role"`
+		EngineID string `json:"engine_id"`
+	}
+	if err := json.Unmarshal([]byte(raw), &cfg); err != nil {
+		log.Fatalf("--kv-transfer-config: %v", err)
+	}
+	if cfg.Role != "kv_producer" && cfg.Role != "kv_consumer" {
+		return nil
+	}
+	p := &pd{role: cfg.Role, engineID: cfg.EngineID, revision: kv.Revision(), sideHost: env("VLLM_NIXL_SIDE_CHANNEL_HOST", "localhost"),
+		dialer: kv.NewDialer(serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000))}
+	p.sidePort, _ = strconv.Atoi(env("VLLM_NIXL_SIDE_CHANNEL_PORT", "5600"))
+	return p
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// serveSideChannel: prefill's NIXL side channel, where decode pulls a request's blocks.
+func (p *pd) serveSideChannel() {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/kv", p.blocks.Handler("block", p.revision, serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
+		serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000)))
+	ln, err := net.Listen("tcp", net.JoinHostPort("0.0.0.0", strconv.Itoa(p.sidePort)))
+	if err != nil {
+		log.Fatalf("NIXL side channel on port %d: %v", p.sidePort, err)
+	}
+	log.Printf("prefill (%s): NIXL side channel on %s, announced as %s:%d", p.engineID, ln.Addr(), p.sideHost, p.sidePort)
+	go http.Serve(ln, mux)
+}
+
+type kvParams struct {
+	DoRemoteDecode  bool     `json:"do_remote_decode"`
+	DoRemotePrefill bool     `json:"do_remote_prefill"`
+	RemoteHost      string   `json:"remote_host"`
+	RemotePort      any      `json:"remote_port"`
+	RemoteBlockIDs  []string `json:"remote_block_ids"`
+}
+
+// serve runs a completion request's part in disaggregated serving on a rank.
+func (p *pd) serve(w http.ResponseWriter, r *http.Request, rk *rank) {
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	var req struct {
+		KV *kvParams `json:"kv_transfer_params"`
+	}
+	json.Unmarshal(body, &req)
+	prefill := "none"
+	switch {
+	case p.role == "kv_producer" && req.KV != nil && req.KV.DoRemoteDecode:
+		resp, err := forward(rk, r, body)
+		if err != nil {
+			serve.WriteError(w, http.StatusBadGateway, err.Error())
+			return
+		}
+		defer resp.Body.Close()
+		var answer map[string]any
+		data, _ := io.ReadAll(resp.Body)
+		if resp.StatusCode != http.StatusOK || json.Unmarshal(data, &answer) != nil {
+			copyResponse(w, resp, data)
+			return
+		}
+		id, _ := answer["id"].(string)
+		answer["kv_transfer_params"] = map[string]any{"do_remote_decode": false, "do_remote_prefill": true,
+			"remote_engine_id": p.engineID, "remote_block_ids": []string{id}, "remote_host": p.sideHost,
+			"remote_port": p.sidePort, "tp_size": 1}
+		answer["system_fingerprint"] = "pd prefill=" + p.revision
+		p.blocks.Publish(id)
+		writeJSON(w, resp.StatusCode, answer)
+		return
+	case p.role == "kv_consumer" && req.KV != nil && req.KV.DoRemotePrefill:
+		if len(req.KV.RemoteBlockIDs) == 0 {
+			serve.WriteError(w, http.StatusBadRequest, "kv_transfer_params.remote_block_ids is empty")
+			return
+		}
+		from, err := p.dialer.Fetch(req.KV.RemoteHost, fmt.Sprint(req.KV.RemotePort), "/kv", "block", req.KV.RemoteBlockIDs[0])
+		if err != nil {
+			serve.WriteError(w, http.StatusInternalServerError, "NIXL transfer failed: "+err.Error())
+			return
+		}
+		prefill = from
+		p.transfers.Add(from, p.revision)
+	}
+	resp, err := forward(rk, r, body)
+	if err != nil {
+		serve.WriteError(w, http.StatusBadGateway, err.Error())
+		return
+	}
+	defer resp.Body.Close()
+	fingerprint := fmt.Sprintf("pd prefill=%s decode=%s", prefill, p.revision)
+	if p.role == "kv_producer" {
+		fingerprint = "pd prefill=" + p.revision
+	}
+	if resp.StatusCode != http.StatusOK {
+		data, _ := io.ReadAll(resp.Body)
+		copyResponse(w, resp, data)
+		return
+	}
+	if bytes.HasPrefix([]byte(resp.Header.Get("Content-Type")), []byte("text/event-stream")) {
+		streamWithFingerprint(w, resp, fingerprint)
+		return
+	}
+	data, _ := io.ReadAll(resp.Body)
+	var answer map[string]any
+	if json.Unmarshal(data, &answer) != nil {
+		copyResponse(w, resp, data)
+		return
+	}
+	answer["system_fingerprint"] = fingerprint
+	writeJSON(w, resp.StatusCode, answer)
+}
+
+// forward sends the request as read to the rank's simulator.
+func forward(rk *rank, r *http.Request, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, fmt.Sprintf("http://127.0.0.1:%d%s", rk.port, r.URL.RequestURI()),
+		bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	return http.DefaultClient.Do(req)
+}
+
+func copyResponse(w http.ResponseWriter, resp *http.Response, data []byte) {
+	for k, v := range resp.Header {
+		if k != "Content-Length" {
+			w.Header()[k] = v
+		}
+	}
+	w.WriteHeader(resp.StatusCode)
+	w.Write(data)
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(v)
+}
+
+// streamWithFingerprint passes server-sent events through, each chunk with the pair's fingerprint.
+func streamWithFingerprint(w http.ResponseWriter, resp *http.Response, fingerprint string) {
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(resp.StatusCode)
+	flusher, _ := w.(http.Flusher)
+	s := bufio.NewScanner(resp.Body)
+	s.Buffer(make([]byte, 64*1024), 4<<20)
+	for s.Scan() {
+		line := s.Text()
+		if data, ok := bytes.CutPrefix([]byte(line), []byte("data: ")); ok && string(data) != "[DONE]" {
+			var chunk map[string]any
+			if json.Unmarshal(data, &chunk) == nil {
+				chunk["system_fingerprint"] = fingerprint
+				b, _ := json.Marshal(chunk)
+				line = "data: " + string(b)
+			}
+		}
+		fmt.Fprintln(w, line)
+		if line == "" && flusher != nil {
+			flusher.Flush()
+		}
+	}
+	if flusher != nil {
+		flusher.Flush()
+	}
+}
