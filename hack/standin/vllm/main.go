@@ -82,7 +82,7 @@ func parse(raw []string) config {
 		ray:         a.Value("", "--distributed-executor-backend") == "ray",
 	}
 	c.dpLocal = a.Int(c.dp, "--data-parallel-size-local", "-dpl")
-	c.pd = parsePD(a)
+	c.pd = parsePD(a, c.dpLocal)
 	if len(a) > 0 && !strings.HasPrefix(a[0], "-") {
 		c.model = a[0]
 	}

@@ -20,6 +20,8 @@ public final class Reasons {
   public static final String UNSCHEDULABLE = "Unschedulable";
   /** With roles: the first groups of both roles do not fit on the nodes' free resources; nothing is created yet. */
   public static final String INSUFFICIENT_CAPACITY = "InsufficientCapacity";
+  /** With roles: the router sends decode no KV transfer (a known router gap); decode computes every prompt itself. */
+  public static final String NO_KV_TRANSFER = "RouterWithoutKVTransfer";
   public static final String MODEL_DOWNLOAD_FAILED = "ModelDownloadFailed";
   public static final String GROUP_RESTARTING = "GroupRestarting";
   public static final String ROLLING_UPDATE = "RollingUpdate";

@@ -21,14 +21,22 @@ final class StatusAggregator {
     UNSCHEDULABLE(Reasons.UNSCHEDULABLE, ""),
     MODEL_DOWNLOAD_FAILED(Reasons.MODEL_DOWNLOAD_FAILED,
         " (kubectl logs <pod> -c " + Names.MODEL_DOWNLOAD_CONTAINER + " shows why; the download is retried)"),
-    GROUP_RESTARTING(Reasons.GROUP_RESTARTING, "");
+    GROUP_RESTARTING(Reasons.GROUP_RESTARTING, ""),
+    /** Serving, but not as asked: holds no group back (never Ready's reason). */
+    NO_KV_TRANSFER(Reasons.NO_KV_TRANSFER, ".", false);
 
     final String reason;
     final String advice;
+    final boolean holdsGroups;
 
     Trouble(String reason, String advice) {
+      this(reason, advice, true);
+    }
+
+    Trouble(String reason, String advice, boolean holdsGroups) {
       this.reason = reason;
       this.advice = advice;
+      this.holdsGroups = holdsGroups;
     }
   }
 
@@ -50,8 +58,7 @@ final class StatusAggregator {
 
   /** Ready's reason while fewer groups are ready than desired. */
   String notReadyReason() {
-    Trouble worst = worst();
-    return worst == null ? Reasons.GROUPS_NOT_READY : worst.reason;
+    return troubles.keySet().stream().filter(t -> t.holdsGroups).findFirst().map(t -> t.reason).orElse(Reasons.GROUPS_NOT_READY);
   }
 
   /** "; group 0: ..." for every group that is not ready, or "." when none says why. */

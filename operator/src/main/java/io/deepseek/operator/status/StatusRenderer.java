@@ -102,6 +102,10 @@ public final class StatusRenderer {
       }
     }
     plan.conflicts().forEach(c -> troubles.add(Trouble.NAME_CONFLICT, c));
+    String gap = io.deepseek.operator.model.RouterGaps.withoutKvTransfer(m);
+    if (gap != null) {
+      troubles.add(Trouble.NO_KV_TRANSFER, "Prefill/decode without KV transfer: " + gap);
+    }
     s.groups.stream().filter(gs -> !Boolean.TRUE.equals(gs.ready) && gs.message != null)
         .forEach(gs -> troubles.notReady(groupName(gs), gs.message));
     s.replicas = existing;

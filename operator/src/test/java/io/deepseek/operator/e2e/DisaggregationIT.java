@@ -242,20 +242,49 @@ class DisaggregationIT extends UnderLoad {
    */
   @Test
   void vllmPrefillAndDecodeServeThroughVllmRouterAcrossARollout() throws IOException {
+    String first = applyVllm("NIXL");
+    chatThroughTheRouter(first);
+    rollUnderLoad(first, "{\"spec\":{\"engine\":{\"memoryFraction\":0.8}}}");
+  }
+
+  /**
+   * vLLM's MooncakeConnector (vllm-ascend's connector is one too) behind vllm-router --kv-connector mooncake: the router
+   * should ask each prefill leader's bootstrap server for its engine ids and hand decode a transfer id and the prefill's
+   * bootstrap address. vllm-router 0.1.17 asks only the --prefill URLs it starts with, never the leaders it discovers
+   * (vllm-project/router#209), so decode gets no KV transfer and computes every prompt itself: the answers come, the
+   * disaggregation is gone, and the deployment says so (Degraded, RouterWithoutKVTransfer). The stand-in's bootstrap
+   * server does answer the router's query (checked with static --prefill URLs, where the KV transfer happens). When a
+   * vllm-router release with the fix is pinned, this test fails: then expect pairs here.
+   */
+  @Test
+  void vllmMooncakeBehindVllmRouter0117ServesWithoutKvTransferAndSaysSo() throws IOException {
+    String revision = applyVllm("Mooncake");
+    Serving.Answer a = serving.chat(ns, PD, MODEL, null);
+    assertThat(a.status()).as(a.body()).isEqualTo(200);
+    assertThat(a.json().get("system_fingerprint").asText()).as("decode computed the prompt itself")
+        .isEqualTo("pd prefill=none decode=" + revision);
+    io.fabric8.kubernetes.api.model.Condition degraded = Conditions.find(pd().getStatus().conditions, "Degraded");
+    System.out.printf("[e2e] vLLM P/D over Mooncake behind vllm-router 0.1.17: %s; Degraded %s: %s%n",
+        a.json().get("system_fingerprint"), degraded.getReason(), degraded.getMessage());
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getReason()).isEqualTo("RouterWithoutKVTransfer");
+    assertThat(Conditions.isTrue(pd().getStatus().conditions, "Ready")).isTrue();
+  }
+
+  /** The shrunk example as vLLM with the given transfer backend behind vllm-router, settled; its revision. */
+  String applyVllm(String backend) throws IOException {
     long t0 = System.nanoTime();
     applyPd(yaml -> {
       String v = yaml.replace("    type: SGLang\n    image: lmsysorg/sglang:v0.5.18\n", "    type: VLLM\n    image: vllm/vllm-openai:v0.25.1\n")
           .replace("    dataParallelAttention: true\n", "")
-          .replace("    transferBackend: Mooncake\n", "    transferBackend: NIXL\n")
+          .replace("    transferBackend: Mooncake\n", "    transferBackend: " + backend + "\n")
           .replace("  router: {replicas: 1}\n", "  router: {replicas: 1, image: registry.example.com/vllm-router:0.1.17}\n");
-      assertThat(v).contains("type: VLLM", "transferBackend: NIXL", "vllm-router:0.1.17").doesNotContain("lmsysorg");
+      assertThat(v).contains("type: VLLM", "transferBackend: " + backend, "vllm-router:0.1.17").doesNotContain("lmsysorg");
       return v;
     });
     await().atMost(WAIT).pollInterval(Duration.ofSeconds(1)).until(this::settled);
-    String first = pd().getStatus().updateRevision;
-    System.out.printf("[e2e] vLLM P/D deployment (2 prefill groups, 1 decode group of 2 pods, vllm-router) ready in %.1f s%n",
-        (System.nanoTime() - t0) / 1e9);
-    chatThroughTheRouter(first);
-    rollUnderLoad(first, "{\"spec\":{\"engine\":{\"memoryFraction\":0.8}}}");
+    System.out.printf("[e2e] vLLM P/D deployment (%s; 2 prefill groups, 1 decode group of 2 pods, vllm-router) ready in"
+        + " %.1f s%n", backend, (System.nanoTime() - t0) / 1e9);
+    return pd().getStatus().updateRevision;
   }
 }

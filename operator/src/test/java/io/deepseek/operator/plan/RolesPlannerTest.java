@@ -431,4 +431,30 @@ class RolesPlannerTest {
     assertThat(before.placement().message).contains("both are removed at " + PlannerTest.NOW.plus(java.time.Duration.ofMinutes(1)));
     assertThat(statefulSet(before, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(1);
   }
+
+  @Test
+  void vllmRouterWithMooncakeAndDiscoverySendsNoKvTransferAndTheStatusSaysSo() {
+    d.getSpec().engine.type = io.deepseek.operator.api.v1alpha1.EngineType.VLLM;
+    d.getSpec().engine.image = "vllm/vllm-openai:v0.25.1";
+    d.getSpec().router = new io.deepseek.operator.api.v1alpha1.RouterSpec();
+    d.getSpec().router.image = "registry.example.com/vllm-router:0.1.17";
+    DeepSeekDeploymentStatus s = StatusRenderer.render(DeploymentModel.of(d), observe(), plan(), null, PlannerTest.NOW.toString());
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals("Degraded")).singleElement().satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("True");
+      assertThat(c.getReason()).isEqualTo(Reasons.NO_KV_TRANSFER);
+      assertThat(c.getMessage()).contains("vllm-project/router#209", "Use disaggregation.transferBackend: NIXL");
+    });
+    // Never the reason groups are not ready.
+    assertThat(s.conditions).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+        .satisfies(c -> assertThat(c.getReason()).isNotEqualTo(Reasons.NO_KV_TRANSFER));
+
+    d.getSpec().disaggregation.transferBackend = io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.NIXL;
+    DeepSeekDeploymentStatus nixl = StatusRenderer.render(DeploymentModel.of(d), observe(), plan(), null, PlannerTest.NOW.toString());
+    assertThat(nixl.conditions).noneMatch(c -> Reasons.NO_KV_TRANSFER.equals(c.getReason()));
+
+    d.getSpec().disaggregation.transferBackend = io.deepseek.operator.api.v1alpha1.DisaggregationSpec.TransferBackend.Mooncake;
+    d.getSpec().router.image = "registry.example.com/vllm-router:0.1.18";
+    DeepSeekDeploymentStatus fixed = StatusRenderer.render(DeploymentModel.of(d), observe(), plan(), null, PlannerTest.NOW.toString());
+    assertThat(fixed.conditions).noneMatch(c -> Reasons.NO_KV_TRANSFER.equals(c.getReason()));
+  }
 }
