@@ -163,7 +163,8 @@ public final class Planner {
       List<RouterHandover.Member> members = members();
       RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members, routerStates());
       steps = handover.steps();
-      routers(members, handover.retire());
+      // No router pods while placement holds the groups back: they could pair nothing.
+      routers(members, handover.retire(), placement != null && Integer.valueOf(0).equals(placement.cap()));
     }
     List<Plan.GroupSetPlan> setPlans = new ArrayList<>();
     for (DeploymentModel set : sets) {
@@ -267,16 +268,19 @@ public final class Planner {
 
   /**
    * With roles: the router's account and discovery rights, the client Service in front of the routers, and one router per
-   * revision: the update revision's, and an old revision's while its groups run and it is not retired (RouterHandover).
+   * revision (none is made while placement keeps every group back, {@code noGroups}): the update revision's, and an old revision's while its groups run and it is not retired (RouterHandover).
    * No router is made for an old revision: once gone, its groups wait for their replacement. A router whose revision no
    * group runs any more goes; a retired one goes waiting for its pods, so that what they serve drains first.
    */
-  private void routers(List<RouterHandover.Member> members, Set<String> retire) {
+  private void routers(List<RouterHandover.Member> members, Set<String> retire, boolean noGroups) {
     apply(Routers.serviceAccount(m), o.routing().get("ServiceAccount/" + Names.router(m)));
     apply(Routers.role(m), o.routing().get("Role/" + Names.router(m)));
     apply(Routers.roleBinding(m), o.routing().get("RoleBinding/" + Names.router(m)));
     apply(Routers.clientService(m), o.services().get(Names.clientService(m)));
-    apply(Routers.deployment(m, revision), o.routing().get("Deployment/" + Names.routerDeployment(m, revision)));
+    HasMetadata current = o.routing().get("Deployment/" + Names.routerDeployment(m, revision));
+    if (current != null || !noGroups) {
+      apply(Routers.deployment(m, revision), current);
+    }
     Set<String> running = new java.util.TreeSet<>();
     members.forEach(g -> running.add(g.revision()));
     for (HasMetadata router : routerDeployments()) {

@@ -184,6 +184,7 @@ class DisaggregationIT extends UnderLoad {
     assertThat(ready.getReason()).isEqualTo("InsufficientCapacity");
     assertThat(ready.getMessage()).contains("room for 2 of their 3 pods");
     assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.apps().deployments().inNamespace(ns).list().getItems()).as("no router either").isEmpty();
     assertThat(enginePods()).isEmpty();
 
     long t0 = System.nanoTime();

@@ -342,7 +342,8 @@ class RolesPlannerTest {
   void nothingOfEitherRoleIsCreatedUntilBothFirstGroupsFit() {
     // One prefill pod and two decode pods of 8 GPUs each: two H200 nodes are not enough.
     Plan p = planWithRoom("gpu-4", "gpu-5");
-    assertThat(applied(p)).noneMatch(a -> a.startsWith("StatefulSet/"));
+    assertThat(applied(p)).noneMatch(a -> a.startsWith("StatefulSet/") || a.startsWith("Deployment/"));
+    assertThat(applied(p)).contains("Service/deepseek-v3-1", "ServiceAccount/deepseek-v3-1-router");
     assertThat(p.placement().phase).isEqualTo("Waiting");
     assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plus(Placement.RECHECK));
     assertThat(p.events()).noneMatch(e -> e.reason().equals(Reasons.CREATED_GROUPS));
@@ -356,6 +357,7 @@ class RolesPlannerTest {
     assertThat(s.ready).isEqualTo("0/2");
 
     Plan fits = planWithRoom("gpu-4", "gpu-5", "gpu-6");
+    assertThat(applied(fits)).contains("Deployment/deepseek-v3-1-router-" + rev);
     assertThat(statefulSet(fits, "deepseek-v3-1-prefill").getSpec().getReplicas()).isEqualTo(1);
     assertThat(statefulSet(fits, "deepseek-v3-1-decode").getSpec().getReplicas()).isEqualTo(1);
     assertThat(fits.placement().phase).isEqualTo("Scheduling");
