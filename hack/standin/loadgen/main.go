@@ -17,18 +17,21 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 )
 
@@ -39,16 +42,20 @@ type result struct {
 	Error  string `json:"error,omitempty"`
 	// Fingerprint is the answer's system_fingerprint (the prefill/decode stand-ins name the revisions that served it).
 	Fingerprint string `json:"fingerprint,omitempty"`
+	// Retried: sent again once because a kept-alive connection was closed before any answer (see send).
+	Retried bool `json:"retried,omitempty"`
 }
 
 type summary struct {
-	Sent   int            `json:"sent"`
-	OK     int            `json:"ok"`
-	Failed int            `json:"failed"`
-	Causes map[string]int `json:"causes"`
-	P50Ms  float64        `json:"p50Ms"`
-	P99Ms  float64        `json:"p99Ms"`
-	MaxMs  float64        `json:"maxMs"`
+	Sent   int `json:"sent"`
+	OK     int `json:"ok"`
+	Failed int `json:"failed"`
+	// Retried counts the requests sent a second time (a kept-alive connection closed under them, before any answer).
+	Retried int            `json:"retried"`
+	Causes  map[string]int `json:"causes"`
+	P50Ms   float64        `json:"p50Ms"`
+	P99Ms   float64        `json:"p99Ms"`
+	MaxMs   float64        `json:"maxMs"`
 	// Fingerprints counts the successful answers by system_fingerprint, where they have one.
 	Fingerprints map[string]int `json:"fingerprints,omitempty"`
 	FirstFail    int64          `json:"firstFailure,omitempty"`
@@ -124,6 +131,12 @@ func main() {
 	fmt.Println(string(out))
 }
 
+// closedUnderUs: the server closed the connection without answering (end of stream, or reset).
+func closedUnderUs(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) ||
+		strings.Contains(err.Error(), "server closed idle connection")
+}
+
 // checkAllowed: the target is loopback or in one of the allowed ranges; a name is refused (nothing here resolves).
 func checkAllowed(host, allow string) {
 	ip := net.ParseIP(host)
@@ -142,16 +155,31 @@ func checkAllowed(host, allow string) {
 }
 
 // send makes one request; a success is a 200 whose whole answer arrived (for a stream, the [DONE] event).
+//
+// A request sent on a kept-alive connection that the server closes before answering anything (a pod that stops closes
+// its idle connections; one may be in use by then) is sent once more, as OpenAI's client libraries do with connection
+// errors, and counted as retried. Nothing else is retried: not a refused or failed new connection, not an error
+// status, not an answer cut off.
 func send(client *http.Client, target, key string, body []byte, stream bool, timeout time.Duration) result {
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	r := result{Start: time.Now().UnixMilli()}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
-	req.Header.Set("Content-Type", "application/json")
-	if key != "" {
-		req.Header.Set("Authorization", "Bearer "+key)
+	attempt := func() (*http.Response, bool, error) {
+		reused := false
+		trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+		req, _ := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), http.MethodPost, target, bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		if key != "" {
+			req.Header.Set("Authorization", "Bearer "+key)
+		}
+		resp, err := client.Do(req)
+		return resp, reused, err
 	}
-	resp, err := client.Do(req)
+	resp, reused, err := attempt()
+	if err != nil && reused && ctx.Err() == nil && closedUnderUs(err) {
+		r.Retried = true
+		resp, _, err = attempt()
+	}
 	if err != nil {
 		r.End, r.Error = time.Now().UnixMilli(), cause(err)
 		return r
@@ -192,6 +220,9 @@ func summarize(results []result, elapsed time.Duration) summary {
 	s := summary{Sent: len(results), Causes: map[string]int{}, Seconds: elapsed.Seconds()}
 	var ms []float64
 	for _, r := range results {
+		if r.Retried {
+			s.Retried++
+		}
 		if r.Error == "" {
 			s.OK++
 			if r.Fingerprint != "" {

@@ -92,7 +92,8 @@ final class Serving {
   }
 
   /** What the load saw; fingerprints counts the answers by system_fingerprint (an empty object where none has one). */
-  record Summary(int sent, int ok, int failed, double p50Ms, double p99Ms, JsonNode causes, JsonNode fingerprints,
+  /** @param retried requests sent once more because a kept-alive connection closed under them before any answer */
+  record Summary(int sent, int ok, int failed, int retried, double p50Ms, double p99Ms, JsonNode causes, JsonNode fingerprints,
       List<JsonNode> requests) {
     /** The time after which every request succeeded again, in ms since epoch; 0 if none failed. */
     long lastFailure() {
@@ -101,8 +102,8 @@ final class Serving {
 
     @Override
     public String toString() {
-      return String.format("sent %d, ok %d, failed %d %s, p50 %.0f ms, p99 %.0f ms", sent, ok, failed,
-          failed > 0 ? causes.toString() : "", p50Ms, p99Ms);
+      return String.format("sent %d, ok %d, failed %d %s, p50 %.0f ms, p99 %.0f ms%s", sent, ok, failed,
+          failed > 0 ? causes.toString() : "", p50Ms, p99Ms, retried > 0 ? ", retried " + retried : "");
     }
   }
 
@@ -120,7 +121,8 @@ final class Serving {
         for (String line : Files.readAllLines(requests)) {
           all.add(JSON.readTree(line));
         }
-        return new Summary(s.get("sent").asInt(), s.get("ok").asInt(), s.get("failed").asInt(), s.get("p50Ms").asDouble(),
+        return new Summary(s.get("sent").asInt(), s.get("ok").asInt(), s.get("failed").asInt(), s.path("retried").asInt(),
+            s.get("p50Ms").asDouble(),
             s.get("p99Ms").asDouble(), s.get("causes"), s.has("fingerprints") ? s.get("fingerprints") : JSON.createObjectNode(), all);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
