@@ -148,7 +148,9 @@ class DisaggregationIT extends UnderLoad {
     serving.kill(ns, PD + "-prefill-0", "engine");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
       Pod p = client.pods().inNamespace(ns).withName(PD + "-prefill-0").get();
-      return p != null && !p.getMetadata().getUid().equals(prefill0.getMetadata().getUid()) && settled();
+      // The new leader pod itself Ready: the status may still say "settled" for a moment after the old pod went.
+      return p != null && !p.getMetadata().getUid().equals(prefill0.getMetadata().getUid())
+          && io.deepseek.operator.observe.Pods.ready(p) && settled();
     });
     long back = System.currentTimeMillis();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);

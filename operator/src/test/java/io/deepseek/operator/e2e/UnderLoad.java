@@ -148,7 +148,9 @@ abstract class UnderLoad extends InNamespace {
     serving.kill(ns, NAME + "-" + group + "-1", "engine");
     await().atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() -> {
       Pod p = client.pods().inNamespace(ns).withName(NAME + "-" + group).get();
-      return p != null && !leader.equals(p.getMetadata().getUid()) && settled(groups);
+      // The new leader pod itself Ready: the status may still say "settled" for a moment after the old pod went.
+      return p != null && !leader.equals(p.getMetadata().getUid()) && io.deepseek.operator.observe.Pods.ready(p)
+          && settled(groups);
     });
     long back = System.currentTimeMillis();
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(4)).until(() -> true);
