@@ -23,7 +23,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"local.build/standin/internal/kv"
 	"local.build/standin/internal/serve"
@@ -34,18 +33,14 @@ type pdConfig struct {
 	bootstrapPort int
 	revision      string
 	dialer        kv.Dialer
-	transfer      time.Duration // the KV transfer's simulated time
-	wait          time.Duration // how long decode waits for prefill to publish a room
 }
 
 func parsePD(a serve.Args) pdConfig {
 	c := pdConfig{mode: a.Value("", "--disaggregation-mode"), bootstrapPort: a.Int(8998, "--disaggregation-bootstrap-port"),
-		revision: kv.Revision(), transfer: serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
-		wait: serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000)}
+		revision: kv.Revision(), dialer: kv.NewDialer()}
 	if c.mode == "null" {
 		c.mode = ""
 	}
-	c.dialer = kv.NewDialer(c.wait)
 	return c
 }
 
@@ -74,7 +69,7 @@ func first(raw json.RawMessage) string {
 // serveBootstrap is the prefill leader's bootstrap server.
 func (s *server) serveBootstrap() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/kv", s.rooms.Handler("room", s.pd.revision, s.pd.transfer, s.pd.wait))
+	mux.HandleFunc("/kv", s.rooms.Handler("room", s.pd.revision))
 	mux.HandleFunc("/health", ok)
 	addr := net.JoinHostPort(s.c.host, strconv.Itoa(s.pd.bootstrapPort))
 	ln, err := net.Listen("tcp", addr)

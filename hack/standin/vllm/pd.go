@@ -70,7 +70,7 @@ func parsePD(a serve.Args, dp int) *pd {
 	}
 	p := &pd{role: cfg.Role, mooncake: strings.HasPrefix(cfg.Connector, "Mooncake"), engineID: cfg.EngineID, dp: max(1, dp),
 		revision: kv.Revision(), sideHost: env("VLLM_NIXL_SIDE_CHANNEL_HOST", "localhost"),
-		dialer: kv.NewDialer(serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000))}
+		dialer: kv.NewDialer()}
 	port := env("VLLM_NIXL_SIDE_CHANNEL_PORT", "5600")
 	if p.mooncake {
 		port = env("VLLM_MOONCAKE_BOOTSTRAP_PORT", strings.Trim(string(cfg.KVPort), `"`))
@@ -92,8 +92,7 @@ func env(name, def string) string {
 // serveSideChannel: prefill's NIXL side channel or Mooncake bootstrap server, where decode pulls a request's blocks.
 func (p *pd) serveSideChannel() {
 	mux := http.NewServeMux()
-	mux.HandleFunc("/kv", p.blocks.Handler("block", p.revision, serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5),
-		serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000)))
+	mux.HandleFunc("/kv", p.blocks.Handler("block", p.revision))
 	if p.mooncake {
 		// What vllm-router asks first: each data-parallel rank's engine id.
 		mux.HandleFunc("/query", func(w http.ResponseWriter, r *http.Request) {

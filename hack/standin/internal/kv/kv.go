@@ -7,6 +7,7 @@ package kv
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -14,6 +15,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"local.build/standin/internal/serve"
 )
 
 // Store is the prefill side's published entries, kept a minute for a decode that asks late.
@@ -56,9 +59,15 @@ func (s *Store) Publish(id string) {
 	}
 }
 
-// Handler serves GET ?<param>=<id>: waits up to wait for the entry, then (after the simulated transfer time) answers
-// this server's revision and pod.
-func (s *Store) Handler(param, revision string, transfer, wait time.Duration) http.HandlerFunc {
+// The simulated hand-over's knobs: how long a transfer takes (DS_STANDIN_KV_TRANSFER_MS, default 5) and how long
+// either side waits for the other (DS_STANDIN_KV_WAIT_MS, default 30000).
+func transferTime() time.Duration { return serve.Millis("DS_STANDIN_KV_TRANSFER_MS", 5) }
+func waitTime() time.Duration     { return serve.Millis("DS_STANDIN_KV_WAIT_MS", 30000) }
+
+// Handler serves GET ?<param>=<id>: waits for the entry, then (after the simulated transfer time) answers this
+// server's revision and pod.
+func (s *Store) Handler(param, revision string) http.HandlerFunc {
+	transfer, wait := transferTime(), waitTime()
 	return func(w http.ResponseWriter, r *http.Request) {
 		id := r.URL.Query().Get(param)
 		if id == "" {
@@ -84,8 +93,8 @@ type Dialer struct {
 }
 
 // NewDialer: the ranges from DS_STANDIN_DIAL_CIDRS (comma-separated), loopback always.
-func NewDialer(wait time.Duration) Dialer {
-	d := Dialer{wait: wait}
+func NewDialer() Dialer {
+	d := Dialer{wait: waitTime()}
 	for _, s := range strings.Split(os.Getenv("DS_STANDIN_DIAL_CIDRS"), ",") {
 		if _, n, err := net.ParseCIDR(strings.TrimSpace(s)); err == nil {
 			d.allowed = append(d.allowed, n)
@@ -139,7 +148,7 @@ func (t *Transfers) Add(prefill, decode string) {
 }
 
 // Write prints the counter named name in Prometheus' text format.
-func (t *Transfers) Write(w interface{ Write([]byte) (int, error) }, name string) {
+func (t *Transfers) Write(w io.Writer, name string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	fmt.Fprintf(w, "# HELP %s KV transfers received, by the revisions of prefill and decode.\n# TYPE %s counter\n", name, name)
