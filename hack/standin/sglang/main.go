@@ -576,6 +576,5 @@ func writeError(w http.ResponseWriter, code int, msg string) {
 }
 
 func writeJSON(w http.ResponseWriter, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	json.NewEncoder(w).Encode(v)
+	serve.WriteJSON(w, http.StatusOK, v)
 }

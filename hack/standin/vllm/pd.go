@@ -100,7 +100,7 @@ func (p *pd) serveSideChannel() {
 			for i := 0; i < p.dp; i++ {
 				ranks[strconv.Itoa(i)] = map[string]string{"engine_id": fmt.Sprintf("%s-dp%d", p.engineID, i)}
 			}
-			writeJSON(w, http.StatusOK, ranks)
+			serve.WriteJSON(w, http.StatusOK, ranks)
 		})
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("0.0.0.0", strconv.Itoa(p.sidePort)))
@@ -177,7 +177,7 @@ func (p *pd) serve(w http.ResponseWriter, r *http.Request, rk *rank) {
 		}
 		answer["system_fingerprint"] = "pd prefill=" + p.revision
 		p.blocks.Publish(id)
-		writeJSON(w, resp.StatusCode, answer)
+		serve.WriteJSON(w, resp.StatusCode, answer)
 		return
 	case p.role == "kv_consumer" && req.KV != nil && req.KV.DoRemotePrefill:
 		host, port, id, err := p.source(req.KV)
@@ -216,7 +216,7 @@ func (p *pd) serve(w http.ResponseWriter, r *http.Request, rk *rank) {
 		return
 	}
 	answer["system_fingerprint"] = fingerprint
-	writeJSON(w, resp.StatusCode, answer)
+	serve.WriteJSON(w, resp.StatusCode, answer)
 }
 
 // forward sends the request as read to the rank's simulator.
@@ -238,12 +238,6 @@ func copyResponse(w http.ResponseWriter, resp *http.Response, data []byte) {
 	}
 	w.WriteHeader(resp.StatusCode)
 	w.Write(data)
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
 }
 
 // streamWithFingerprint passes server-sent events through, each chunk with the pair's fingerprint.

@@ -140,12 +140,16 @@ func Unauthorized(w http.ResponseWriter) {
 	w.Write([]byte(`{"error":"Unauthorized"}`))
 }
 
-// WriteError is the OpenAI-style error both engines answer with.
-func WriteError(w http.ResponseWriter, code int, msg string) {
+// WriteJSON answers v as JSON with the status code.
+func WriteJSON(w http.ResponseWriter, code int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(code)
-	out, _ := json.Marshal(map[string]any{"object": "error", "message": msg, "code": code})
-	w.Write(out)
+	json.NewEncoder(w).Encode(v)
+}
+
+// WriteError is the OpenAI-style error both engines answer with.
+func WriteError(w http.ResponseWriter, code int, msg string) {
+	WriteJSON(w, code, map[string]any{"object": "error", "message": msg, "code": code})
 }
 
 // Authorized: no key configured, or the request carries it as a bearer token.

@@ -81,7 +81,17 @@ public final class Placement {
    * @param wakeAt when to plan again without a change, or null
    */
   public record Decision(Phase phase, Integer cap, Instant since, Instant retryAt, Instant placedAt, String message,
-      Plan.Event event, Instant wakeAt) {}
+      Plan.Event event, Instant wakeAt) {
+    /** Whether no group of either role may exist now (Waiting for room, or Released until its retry). */
+    public boolean holdsAll() {
+      return cap != null && cap == 0;
+    }
+
+    /** Whether a recorded phase is one that holds every group back. */
+    public static boolean holdsAll(String phase) {
+      return Phase.Waiting.name().equals(phase) || Phase.Released.name().equals(phase);
+    }
+  }
 
   public static Decision decide(List<Role> roles, Capacity capacity, Recorded recorded, Duration timeout, Instant now) {
     Recorded r = recorded == null ? Recorded.NONE : recorded;

@@ -94,7 +94,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
 
   /** Whether placement keeps the first groups from existing now (Waiting for room, or Released until its retry). */
   public boolean placementHolds() {
-    return placement != null && ("Waiting".equals(placement.phase) || "Released".equals(placement.phase));
+    return placement != null && Placement.Decision.holdsAll(placement.phase);
   }
 
   public boolean valid() {

@@ -164,7 +164,7 @@ public final class Planner {
       RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members, routerStates());
       steps = handover.steps();
       // No router pods while placement holds the groups back: they could pair nothing.
-      routers(members, handover.retire(), placement != null && Integer.valueOf(0).equals(placement.cap()));
+      routers(members, handover.retire(), placement != null && placement.holdsAll());
     }
     List<Plan.GroupSetPlan> setPlans = new ArrayList<>();
     for (DeploymentModel set : sets) {
@@ -173,7 +173,7 @@ public final class Planner {
       Plan.GroupSetPlan setPlan = new Plan.GroupSetPlan(view.name(), step, recoveries.get(setName(set)),
           wanted.get(setName(set)), scaled.get(setName(set)));
       setPlans.add(setPlan);
-      if (placement != null && Integer.valueOf(0).equals(placement.cap()) && view.leaderSet() == null) {
+      if (placement != null && placement.holdsAll() && view.leaderSet() == null) {
         continue; // nothing of a role is made before both roles' first groups have room
       }
       StatefulSet leaders = LeaderStatefulSets.build(set, revision, step.replicas(), step.partition());
@@ -202,10 +202,10 @@ public final class Planner {
       GroupSetView view = view(set);
       List<Placement.Demand> demands = new ArrayList<>();
       DeploymentModel first = set.withAutoscaledReplicas(1);
-      demands.add(demand(groupName(set, 0).toLowerCase(java.util.Locale.ROOT) + " leader",
-          io.deepseek.operator.desired.PodTemplates.leader(first, revision).getSpec()));
+      String group = groupName(set, 0).toLowerCase(java.util.Locale.ROOT);
+      demands.add(demand(group + " leader", io.deepseek.operator.desired.PodTemplates.leader(first, revision).getSpec()));
       for (int w = 1; w < set.nodes(); w++) {
-        demands.add(demand(groupName(set, 0).toLowerCase(java.util.Locale.ROOT) + " worker",
+        demands.add(demand(group + " worker",
             io.deepseek.operator.desired.PodTemplates.worker(first, revision, 0, "0.0.0.0").getSpec()));
       }
       boolean placed = false;
@@ -268,9 +268,10 @@ public final class Planner {
 
   /**
    * With roles: the router's account and discovery rights, the client Service in front of the routers, and one router per
-   * revision (none is made while placement keeps every group back, {@code noGroups}): the update revision's, and an old revision's while its groups run and it is not retired (RouterHandover).
-   * No router is made for an old revision: once gone, its groups wait for their replacement. A router whose revision no
-   * group runs any more goes; a retired one goes waiting for its pods, so that what they serve drains first.
+   * revision: the update revision's (not made while placement holds every group back, {@code noGroups}), and an old
+   * revision's while its groups run and it is not retired (RouterHandover). No router is made for an old revision: once
+   * gone, its groups wait for their replacement. A router whose revision no group runs any more goes; a retired one goes
+   * waiting for its pods, so that what they serve drains first.
    */
   private void routers(List<RouterHandover.Member> members, Set<String> retire, boolean noGroups) {
     apply(Routers.serviceAccount(m), o.routing().get("ServiceAccount/" + Names.router(m)));

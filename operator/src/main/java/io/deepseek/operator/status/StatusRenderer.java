@@ -120,7 +120,8 @@ public final class StatusRenderer {
     Conditions.Builder c = new Conditions.Builder(generation, before, now);
     int desired = m.replicas();
     if (plan.valid() && plan.placementHolds() && existing == 0) {
-      String reason = "Waiting".equals(s.placement.phase) ? Reasons.INSUFFICIENT_CAPACITY : Reasons.UNSCHEDULABLE;
+      String reason = io.deepseek.operator.plan.Placement.Phase.Waiting.name().equals(s.placement.phase)
+          ? Reasons.INSUFFICIENT_CAPACITY : Reasons.UNSCHEDULABLE;
       s.conditions.add(c.make(Conditions.READY, false, reason, s.placement.message));
       s.conditions.add(c.make(Conditions.PROGRESSING, false, reason, "Waiting for room on the nodes for both roles' first"
           + " groups (status.placement)."));
