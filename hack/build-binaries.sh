@@ -4,6 +4,8 @@
 #   etcd                                                             (go.etcd.io/etcd/server/v3, hack/tools/etcd)
 #   kwok + its stage definitions                                     (sigs.k8s.io/kwok)
 #   helm, for the chart's tests                                      (helm.sh/helm/v3, hack/tools/helm)
+#   with the argument "lws" also LeaderWorkerSet's manager + CRDs     (sigs.k8s.io/lws, hack/tools/lws; for
+#                                                                    hack/measure-scale.sh only)
 # Output: $K8S_BIN_DIR (see hack/lib.sh). Also links kube-apiserver, etcd and kubectl where
 # fabric8 kube-api-test looks for them, so API-server tests run offline.
 # A second run with the same versions only re-links (seconds). Needs Go >= 1.26 and the Go module proxy.
@@ -128,6 +130,20 @@ build_helm() {
     -o "$HELM_BIN.tmp" helm.sh/helm/v3/cmd/helm) && mv "$HELM_BIN.tmp" "$HELM_BIN"
 }
 
+# LeaderWorkerSet's controller and what it installs, for the side-by-side scale benchmark: $LWS_DIR/lws-manager, crds/
+# (its CRDs) and webhooks.yaml (its webhook configurations, served to the API server by URL when it runs).
+build_lws() {
+  [ -x "$LWS_DIR/lws-manager" ] && return 0
+  tool_module lws sigs.k8s.io/lws "$LWS_VERSION" sigs.k8s.io/lws/cmd 1.26.0
+  log "building LeaderWorkerSet $LWS_VERSION (about 2 minutes cold)"
+  local src; src="$(cd "$HACK_DIR/tools/lws" && go list -m -f '{{.Dir}}' sigs.k8s.io/lws)"
+  rm -rf "$LWS_DIR.tmp"; mkdir -p "$LWS_DIR.tmp/crds"
+  (cd "$HACK_DIR/tools/lws" && go build -ldflags "-s -w" -o "$LWS_DIR.tmp/lws-manager" sigs.k8s.io/lws/cmd)
+  cp "$src/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$LWS_DIR.tmp/crds/"
+  cp "$src/config/webhook/manifests.yaml" "$LWS_DIR.tmp/webhooks.yaml"
+  chmod -R u+w "$LWS_DIR.tmp"; rm -rf "$LWS_DIR"; mv "$LWS_DIR.tmp" "$LWS_DIR"
+}
+
 link_for_kube_api_test() {
   mkdir -p "$KUBEAPITEST_BIN_DIR"
   for b in kube-apiserver etcd kubectl; do ln -sfn "$K8S_BIN_DIR/$b" "$KUBEAPITEST_BIN_DIR/$b"; done
@@ -151,6 +167,7 @@ main() {
   build_routers
   build_standins
   build_helm
+  if [ "${1:-}" = lws ]; then build_lws; fi
   "$K8S_BIN_DIR/kube-apiserver" --version >&2
 }
 main "$@"

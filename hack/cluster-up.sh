@@ -100,7 +100,16 @@ bg etcd "$B/etcd" --name=node0 --data-dir="$RUN/etcd" --listen-client-urls=http:
   --listen-metrics-urls=http://127.0.0.1:$ETCD_METRICS --quota-backend-bytes=4294967296 --unsafe-no-fsync=true --log-level=warn
 wait_for etcd 30 curl -fsS http://127.0.0.1:$ETCD_CLIENT/health
 
-bg apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:$ETCD_CLIENT --bind-address=127.0.0.1 \
+# DSO_AUDIT_GROUP=<group>: the API server logs every request made by users of that group (verb, object, user; JSON lines
+# in $RUN/log/audit.log), so that a benchmark counts each controller's reads and writes the same way (hack/measure-scale.sh).
+audit=()
+if [ -n "${DSO_AUDIT_GROUP:-}" ]; then
+  printf 'apiVersion: audit.k8s.io/v1\nkind: Policy\nomitStages: [RequestReceived]\nrules:\n- level: Metadata\n  userGroups: ["%s"]\n- level: None\n' \
+    "$DSO_AUDIT_GROUP" > "$RUN/audit-policy.yaml"
+  audit=(--audit-policy-file="$RUN/audit-policy.yaml" --audit-log-path="$RUN/log/audit.log" --audit-log-format=json
+    --audit-log-mode=batch --audit-log-batch-max-wait=1s)
+fi
+bg apiserver "$B/kube-apiserver" "${audit[@]}" --etcd-servers=http://127.0.0.1:$ETCD_CLIENT --bind-address=127.0.0.1 \
   --advertise-address=127.0.0.1 --endpoint-reconciler-type=none --secure-port="$APISERVER_PORT" \
   --tls-cert-file="$PKI/apiserver.crt" --tls-private-key-file="$PKI/apiserver.key" --client-ca-file="$PKI/ca.crt" \
   --service-account-issuer=https://kubernetes.default.svc.cluster.local --service-account-key-file="$PKI/sa.pub" \
@@ -126,7 +135,7 @@ S=$B/kwok-stages
 stages="node/fast/node-initialize.yaml node/heartbeat-with-lease/node-heartbeat-with-lease.yaml"
 [ "$AGENT" = on ] || stages="$stages pod/fast/pod-ready.yaml pod/fast/pod-complete.yaml pod/fast/pod-delete.yaml"
 {
-  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {cidr: %s, nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 4, nodePlayStageParallelism: 4, nodeLeaseParallelism: 4, podsOnNodeSyncParallelism: 1, enablePodsOnNodeSyncListPager: true, heartbeatFactor: 5, nodeStatusUpdateFrequencyMilliseconds: 10000}\n' "$POD_CIDR"
+  printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {cidr: %s, nodeLeaseDurationSeconds: 40, podPlayStageParallelism: 4, nodePlayStageParallelism: 16, nodeLeaseParallelism: 4, podsOnNodeSyncParallelism: 1, enablePodsOnNodeSyncListPager: true, heartbeatFactor: 5, nodeStatusUpdateFrequencyMilliseconds: 10000}\n' "$POD_CIDR"
   for f in $stages; do printf -- '---\n'; cat "$S/$f"; done
 } > "$RUN/kwok.yaml"
 bg kwok "$B/kwok" --kubeconfig="$RUN/kwok.kubeconfig" --config="$RUN/kwok.yaml" \
@@ -179,7 +188,10 @@ status:
   allocatable: {cpu: "8", memory: 64Gi, pods: "0"}
 YAML
 fi
-wait_for "simulated nodes Ready" 120 kubectl wait --for=condition=Ready node -l type=kwok --timeout=2s
+# kwok makes a few nodes Ready at a time: a benchmark's hundreds of nodes take minutes. (Not kubectl wait: its timeout
+# covers all nodes, checked one after the other.)
+nodes_ready() { [ -z "$(kubectl get nodes -l type=kwok --no-headers | awk '$2 != "Ready"')" ]; }
+wait_for "simulated nodes Ready" $((120 + $(kubectl get nodes -l type=kwok --no-headers | wc -l))) nodes_ready
 wait_for "default ServiceAccount" 120 kubectl -n default get serviceaccount default
 if [ "$AGENT" = on ]; then
   wait_for "kube-proxy" 90 ip netns exec "$CLIENT_NS" curl -fsS --max-time 2 http://127.0.0.1:10256/healthz

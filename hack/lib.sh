@@ -8,6 +8,8 @@ CACHE_ROOT="${DSO_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/deepseek-operator}"
 K8S_BIN_DIR="$CACHE_ROOT/bin/k8s-${K8S_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}"
 # helm, for the chart's tests (hack/tools/helm), cached by its version.
 HELM_BIN="$CACHE_ROOT/bin/helm-${HELM_VERSION}/helm"
+# LeaderWorkerSet (hack/build-binaries.sh lws): lws-manager, its CRDs and webhook manifests from the module zip.
+LWS_DIR="$CACHE_ROOT/bin/lws-${LWS_VERSION}"
 ROUTERS_DIR="$CACHE_ROOT/routers/smg-${SMG_VERSION}_vllm-router-${VLLM_ROUTER_VERSION}"
 # kube-api-test looks for <dir>/k8s/<MAJOR.MINOR.PATCH>-linux-<arch>/{kube-apiserver,etcd,kubectl}
 KUBEAPITEST_DIR="${KUBE_API_TEST_DIR:-$HOME/.kubeapitest}"
@@ -16,6 +18,9 @@ KUBEAPITEST_BIN_DIR="$KUBEAPITEST_DIR/k8s/${K8S_VERSION#v}-linux-$GOARCH_NAME"
 CLUSTER_DIR="${DSO_CLUSTER_DIR:-$CACHE_ROOT/cluster}"
 # The stand-in engines; "current" links to the build of the current versions and sources.
 STANDIN_DIR="$CACHE_ROOT/bin/standins"
+# The operator's JVM options wherever this project starts it (hack/run-local.sh, the end-to-end tests, the benchmarks);
+# deploy/operator.yaml and the chart set the same heap in the container (InstallManifestsTest checks they agree).
+OPERATOR_JAVA_OPTS="-XX:+ExitOnOutOfMemoryError"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # The simulated cluster's network (hack/nodeagent): every address lives in network namespaces the scripts make, on a
 # bridge of this machine; index 0 for the default cluster, 1 for the end-to-end tests' (DSO_PORT_OFFSET=100).

@@ -23,7 +23,7 @@ kubectl wait --for=condition=Established crd/deepseekdeployments.serving.deepsee
 
 if [ -f "$CLUSTER_DIR/pid/operator" ]; then kill "$(cat "$CLUSTER_DIR/pid/operator")" 2>/dev/null || true; sleep 1; fi
 # One identity for the local operator: a restart takes its leader-election lease back at once.
-POD_NAME=local-operator DEEPSEEK_OPERATOR_HTTP_PORT=$HTTP_PORT setsid java -XX:+ExitOnOutOfMemoryError -jar operator/target/quarkus-app/quarkus-run.jar \
+POD_NAME=local-operator DEEPSEEK_OPERATOR_HTTP_PORT=$HTTP_PORT setsid java $OPERATOR_JAVA_OPTS -jar operator/target/quarkus-app/quarkus-run.jar \
   > "$CLUSTER_DIR/log/operator.log" 2>&1 < /dev/null &
 echo $! > "$CLUSTER_DIR/pid/operator"
 for _ in $(seq 1 120); do

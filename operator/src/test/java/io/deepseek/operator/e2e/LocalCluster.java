@@ -34,8 +34,7 @@ public final class LocalCluster implements BeforeAllCallback {
 
   final Path root = ProjectPaths.root();
   /** Its own state and ports, and 6 H100 nodes (2 more than hack/run-local.sh's) so that every example fits at once. */
-  final Map<String, String> clusterEnv = Map.of("DSO_CLUSTER_DIR", cacheDir().resolve("cluster-it").toString(), "DSO_PORT_OFFSET", "100",
-      "DSO_H100_NODES", "6");
+  final Map<String, String> clusterEnv;
   Path kubeconfig;
   Path kubectl;
   KubernetesClient client;
@@ -46,6 +45,23 @@ public final class LocalCluster implements BeforeAllCallback {
   Path operatorLog;
   /** The operator's leader-election identity (POD_NAME, as in a pod): a restart under the same one takes the lease back. */
   String operatorIdentity = "e2e-operator-a";
+
+  /** The end-to-end tests' cluster (JUnit makes one extension instance per test class; they share one environment). */
+  public LocalCluster() {
+    this(Map.of("DSO_CLUSTER_DIR", cacheDir().resolve("cluster-it").toString(), "DSO_PORT_OFFSET", "100", "DSO_H100_NODES", "6"));
+  }
+
+  /** A cluster of its own (hack/cluster-up.sh's environment: DSO_CLUSTER_DIR, DSO_PORT_OFFSET, node counts, ...). */
+  LocalCluster(Map<String, String> clusterEnv) {
+    this.clusterEnv = Map.copyOf(clusterEnv);
+  }
+
+  /** A cluster without an operator, for benchmarks that start their controllers themselves; stopped when the JVM ends. */
+  static LocalCluster startWithoutOperator(Map<String, String> clusterEnv) {
+    LocalCluster cluster = new LocalCluster(clusterEnv);
+    cluster.startCluster();
+    return cluster;
+  }
 
   /** JUnit makes one extension instance per test class; they all share the JVM's single environment. */
   @Override
@@ -63,6 +79,11 @@ public final class LocalCluster implements BeforeAllCallback {
   }
 
   private synchronized void start() {
+    startCluster();
+    startOperator();
+  }
+
+  private void startCluster() {
     long t0 = System.nanoTime();
     Run up = run(List.of("bash", root.resolve("hack/cluster-up.sh").toString()), Duration.ofMinutes(60));
     if (up.code != 0) {
@@ -81,7 +102,6 @@ public final class LocalCluster implements BeforeAllCallback {
         "crd/deepseekpolicies.serving.deepseek-operator.io", "crd/deepseekprofiles.serving.deepseek-operator.io", "--timeout=60s");
     // Namespaces left by an interrupted earlier run would hold simulated GPUs.
     kubectl("delete", "namespace", "-l", IT_LABEL + "=true", "--wait=true", "--timeout=120s");
-    startOperator();
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
   }
 
@@ -110,8 +130,45 @@ public final class LocalCluster implements BeforeAllCallback {
     operatorLog = standby.log();
   }
 
+  /**
+   * Stops the working operator as a rolling update of its Deployment does (SIGTERM) and returns how long it took to exit
+   * (it is killed after 30 s, as the kubelet would); the standby is the operator from now on.
+   */
+  synchronized double stopLeaderFor(Replica standby) {
+    long t0 = System.nanoTime();
+    operator.destroy();
+    double took;
+    try {
+      took = operator.waitFor(30, TimeUnit.SECONDS) ? (System.nanoTime() - t0) / 1e9 : Double.POSITIVE_INFINITY;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+    operator.destroyForcibly();
+    operator = standby.process();
+    operatorIdentity = standby.identity();
+    operatorPort = standby.port();
+    operatorLog = standby.log();
+    return took;
+  }
+
   private Process startOperatorProcess(String identity, int port, Path log, String healthPath) {
-    return startOperatorProcess(identity, port, log, healthPath, kubeconfig, Map.of());
+    return startOperatorProcess(identity, port, log, healthPath, kubeconfig, Map.of(), operatorJavaOptions());
+  }
+
+  /** The JVM options the operator runs with wherever it is started (hack/lib.sh's OPERATOR_JAVA_OPTS). */
+  List<String> operatorJavaOptions() {
+    return List.of(run(List.of("bash", "-c", "source '" + root.resolve("hack/lib.sh") + "' && echo \"$OPERATOR_JAVA_OPTS\""),
+        Duration.ofSeconds(30)).output.strip().split("\\s+"));
+  }
+
+  /** An operator process on a port of its own, with the given JVM options; ready once {@code /q/health/ready} answers. */
+  record OperatorProcess(Process process, int port) {}
+
+  OperatorProcess startOperatorProcess(String identity, Path kubeconfigFile, List<String> javaOptions, Path log) {
+    int port = freePort();
+    return new OperatorProcess(startOperatorProcess(identity, port, log, "/q/health/ready", kubeconfigFile, Map.of(), javaOptions),
+        port);
   }
 
   /** Stops the working operator (SIGKILL) without a replacement; {@link #resumeOperator()} starts it again. */
@@ -130,7 +187,7 @@ public final class LocalCluster implements BeforeAllCallback {
 
   /** Another operator process: its own kubeconfig (e.g. a service account's) and environment. */
   Process startOperatorAs(String identity, Path kubeconfigFile, Map<String, String> environment, Path log) {
-    return startOperatorProcess(identity, freePort(), log, "/q/health/ready", kubeconfigFile, environment);
+    return startOperatorProcess(identity, freePort(), log, "/q/health/ready", kubeconfigFile, environment, operatorJavaOptions());
   }
 
   /**
@@ -140,10 +197,10 @@ public final class LocalCluster implements BeforeAllCallback {
    * in a row are a real failure.
    */
   private Process startOperatorProcess(String identity, int port, Path log, String healthPath, Path kubeconfigFile,
-      Map<String, String> environment) {
+      Map<String, String> environment, List<String> javaOptions) {
     for (int attempt = 1; ; attempt++) {
       try {
-        return startOperatorOnce(identity, port, log, healthPath, kubeconfigFile, environment);
+        return startOperatorOnce(identity, port, log, healthPath, kubeconfigFile, environment, javaOptions);
       } catch (OperatorExited e) {
         if (attempt == 3) {
           throw e;
@@ -160,12 +217,15 @@ public final class LocalCluster implements BeforeAllCallback {
   }
 
   private Process startOperatorOnce(String identity, int port, Path log, String healthPath, Path kubeconfigFile,
-      Map<String, String> environment) {
+      Map<String, String> environment, List<String> javaOptions) {
     String jar = System.getProperty("operator.jar", root.resolve("operator/target/quarkus-app/quarkus-run.jar").toString());
     if (!Files.exists(Path.of(jar))) {
       throw new IllegalStateException(jar + " is missing: run ./mvnw package (the end-to-end tests run after packaging)");
     }
-    ProcessBuilder pb = new ProcessBuilder("java", "-XX:+ExitOnOutOfMemoryError", "-jar", jar).redirectErrorStream(true)
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(javaOptions);
+    command.addAll(List.of("-jar", jar));
+    ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     pb.environment().put("KUBECONFIG", kubeconfigFile.toString());
     pb.environment().put("DEEPSEEK_OPERATOR_HTTP_PORT", Integer.toString(port));

@@ -1,0 +1,84 @@
+package io.deepseek.operator.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The requests the API server logged for the benchmark's users (hack/cluster-up.sh with DSO_AUDIT_GROUP): the same count
+ * for every controller, whatever it reports about itself. Lease renewals (leader election) are counted apart: they are
+ * the cost of running two replicas, not of the deployments.
+ */
+final class AuditLog {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path file;
+
+  AuditLog(Path file) {
+    this.file = file;
+  }
+
+  private static final Set<String> WRITES = Set.of("create", "update", "patch", "delete", "deletecollection");
+  private static final Set<String> READS = Set.of("get", "list");
+
+  /** Writes so far by one user, by resource (subresources as "deepseekdeployments/status"), leases excluded. */
+  Map<String, Long> writesBy(String user) {
+    return requestsBy(user, WRITES);
+  }
+
+  /** Reads so far (get, list; not watches) by one user, by resource. */
+  Map<String, Long> readsBy(String user) {
+    return requestsBy(user, READS);
+  }
+
+  private Map<String, Long> requestsBy(String user, Set<String> verbs) {
+    Map<String, Long> out = new TreeMap<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try (Stream<String> lines = Files.lines(file)) {
+      lines.forEach(line -> {
+        JsonNode e;
+        try {
+          e = JSON.readTree(line);
+        } catch (IOException partial) {
+          return; // the line being written
+        }
+        if (!"ResponseComplete".equals(e.path("stage").asText()) || !user.equals(e.path("user").path("username").asText())
+            || !verbs.contains(e.path("verb").asText())) {
+          return;
+        }
+        JsonNode ref = e.path("objectRef");
+        String resource = ref.path("resource").asText();
+        if ("leases".equals(resource)) {
+          return;
+        }
+        if (ref.hasNonNull("subresource")) {
+          resource += "/" + ref.path("subresource").asText();
+        }
+        out.merge(resource, 1L, Long::sum);
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /** What was written between two readings, by resource. */
+  static Map<String, Long> minus(Map<String, Long> after, Map<String, Long> before) {
+    Map<String, Long> out = new TreeMap<>();
+    after.forEach((k, v) -> {
+      long d = v - before.getOrDefault(k, 0L);
+      if (d != 0) {
+        out.put(k, d);
+      }
+    });
+    return out;
+  }
+}
