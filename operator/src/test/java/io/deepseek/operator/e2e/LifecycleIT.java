@@ -4,13 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
-import io.deepseek.operator.model.Annotations;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -125,8 +125,7 @@ class LifecycleIT extends InNamespace {
   void killingAWorkerRecreatesTheWholeGroup() throws IOException {
     apply("", 1);
     await().atMost(WAIT).until(() -> settled(1));
-    await().atMost(WAIT).until(() -> pods().size() == 2 && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
-        .getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
+    await().atMost(WAIT).until(() -> pods().size() == 2 && membersRecorded());
     String leaderUid = pod(NAME + "-0").getMetadata().getUid();
     long t0 = System.nanoTime();
     client.pods().inNamespace(ns).withName(NAME + "-0-1").delete();
@@ -137,8 +136,7 @@ class LifecycleIT extends InNamespace {
     assertThat(cluster.kubectlOrFail("get", "events", "-n", ns)).contains("RecreatingGroup");
 
     // A leader lost behind the operator's back: the group comes back whole by itself, and that counts as a recreation.
-    await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get() != null
-        && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get().getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
+    await().atMost(WAIT).until(this::membersRecorded);
     String secondLeader = pod(NAME + "-0").getMetadata().getUid();
     client.pods().inNamespace(ns).withName(NAME + "-0").delete();
     await().atMost(WAIT).until(() -> replaced(NAME + "-0", secondLeader) && settled(1) && dsd().getStatus().groups.get(0).restarts == 2);
@@ -152,8 +150,7 @@ class LifecycleIT extends InNamespace {
   @Test
   void removingANodeBringsItsGroupBackOnOtherNodes() throws IOException {
     apply("", 1);
-    await().atMost(WAIT).until(() -> settled(1) && client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get()
-        .getMetadata().getAnnotations().containsKey(Annotations.MEMBERS));
+    await().atMost(WAIT).until(() -> settled(1) && membersRecorded());
     String leaderUid = pod(NAME + "-0").getMetadata().getUid();
     String lost = pod(NAME + "-0-1").getSpec().getNodeName();
     Node node = client.nodes().withName(lost).get();
@@ -360,6 +357,33 @@ class LifecycleIT extends InNamespace {
         standby.process().destroyForcibly();
       }
     }
+  }
+
+  /**
+   * A rolling update of the operator's Deployment: the leader, stopped with SIGTERM, exits at once and releases its
+   * lease, and the standby works within seconds, not after the lease has expired.
+   */
+  @Test
+  void aStoppedLeaderExitsAndHandsItsLeaseOver() {
+    String first = cluster.operatorIdentity;
+    String second = first.endsWith("-a") ? first.replace("-a", "-b") : first.replace("-b", "-a");
+    LocalCluster.Replica standby = cluster.startStandby(second);
+    await().atMost(Duration.ofSeconds(20)).until(() -> first.equals(holder()));
+    long t0 = System.nanoTime();
+    double exited = cluster.stopLeaderFor(standby);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> second.equals(holder()));
+    double handedOver = (System.nanoTime() - t0) / 1e9;
+    System.out.printf("[e2e] leader stopped (SIGTERM): exited after %.1f s, standby holds the lease after %.1f s%n", exited, handedOver);
+    assertThat(exited).as("a stopped operator exits, it does not hang until killed").isLessThan(10);
+    assertThat(handedOver).as("the lease is released, not left to expire (15 s)").isLessThan(10);
+  }
+
+  /** Whether group 0's members are recorded for its current worker StatefulSet. */
+  boolean membersRecorded() {
+    StatefulSet workers = client.apps().statefulSets().inNamespace(ns).withName(NAME + "-0").get();
+    DeepSeekDeployment d = dsd();
+    return workers != null && d != null && d.getStatus() != null && d.getStatus().groups.stream().anyMatch(g -> g.index == 0
+        && g.members != null && workers.getMetadata().getUid().equals(g.workersUID));
   }
 
   String holder() {
