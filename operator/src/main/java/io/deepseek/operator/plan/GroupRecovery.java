@@ -8,7 +8,6 @@ import io.deepseek.operator.observe.Pods;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -99,11 +98,12 @@ public final class GroupRecovery {
   }
 
   /**
-   * Why the group is broken, or null. Workers count only when their StatefulSet was made for this leader. When several
+   * Why the group is broken, or null. Workers count only when their StatefulSet was made for this leader; {@code members}
+   * are the workers the group was formed with ({@link #members(List)}), null while not known. When several
    * ranks failed (one rank's death takes the others down within moments), the first one is the cause: a worker that is
    * gone or was replaced, else the container that terminated first; the next one is named as having followed it.
    */
-  public static String failure(DeploymentModel m, Pod leader, List<Pod> workers, StatefulSet workerSet, boolean groupReady,
+  public static String failure(DeploymentModel m, Pod leader, List<Pod> workers, String members, boolean groupReady,
       Instant now) {
     List<Pod> pods = new ArrayList<>();
     pods.add(leader);
@@ -118,7 +118,6 @@ public final class GroupRecovery {
             + (p.getStatus().getReason() != null ? " (" + p.getStatus().getReason() + ")" : "")));
       }
     }
-    String members = workerSet == null ? null : Pods.annotation(workerSet, Annotations.MEMBERS);
     String lostMember = null;
     if (members != null) {
       Map<String, String> expected = parseMembers(members);
@@ -160,7 +159,10 @@ public final class GroupRecovery {
   /** A rank's failure, when it happened (a container's termination) if known, and whether a signal killed it. */
   record Fault(Instant at, boolean killed, String what) {}
 
-  /** The members annotation: each worker the group was formed with, as {@code uid/pod/node}, comma separated. */
+  /**
+   * The group's members: each worker it was formed with, as {@code uid/pod/node}, comma separated (status.groups[].members;
+   * operators before 0.2 kept it in the worker StatefulSet's annotation {@link Annotations#MEMBERS}).
+   */
   public static String members(List<Pod> workers) {
     return workers.stream().sorted(java.util.Comparator.comparing(p -> p.getMetadata().getName()))
         .map(p -> p.getMetadata().getUid() + "/" + p.getMetadata().getName() + "/"

@@ -10,8 +10,8 @@ import java.util.Objects;
 
 /**
  * Everything one reconcile will do, decided before anything is done. The reconciler carries it out in a fixed order
- * (docs/design.md): {@link #countersFirst} (when set) before anything else, then {@link #deletes}, {@link #applies},
- * {@link #annotations} and {@link #events}; then the status is rendered from the observation and this plan.
+ * (docs/design.md): {@link #countersFirst} (when set) before anything else, then {@link #deletes}, {@link #applies}
+ * and {@link #events}; then the status is rendered from the observation and this plan.
  *
  * @param revision the update revision: what every group runs once rolled
  * @param problems why the spec cannot run (empty when it can); with problems nothing is written but the status
@@ -30,7 +30,7 @@ import java.util.Objects;
  *     null without roles
  */
 public record Plan(String revision, List<String> problems, DeepSeekDeploymentStatus countersFirst, List<Delete> deletes,
-    List<Apply> applies, List<Annotate> annotations, List<Event> events, List<GroupSetPlan> groupSets,
+    List<Apply> applies, List<Event> events, List<GroupSetPlan> groupSets,
     List<String> conflicts, boolean blocked, String refusal, int replicas,
     DeepSeekDeploymentStatus.AutoscalingStatus autoscaling, Instant autoscaleAt,
     DeepSeekDeploymentStatus.PlacementStatus placement) {
@@ -44,9 +44,6 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
    * @param foreground the object stays, terminating, until what it owns is gone (its pods have drained)
    */
   public record Delete(HasMetadata object, String why, boolean foreground) {}
-
-  /** Merge one annotation into an object, touching nothing else. */
-  public record Annotate(HasMetadata object, String key, String value) {}
 
   /** A Kubernetes Event on the deployment. */
   public record Event(boolean warning, String reason, String message) {}
@@ -79,7 +76,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
 
   /** A spec that will not run, for a reason: nothing is written but the status. */
   public static Plan refused(String revision, String reason, List<String> problems, int replicas) {
-    return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(), List.of(),
+    return new Plan(revision, List.copyOf(problems), null, List.of(), List.of(), List.of(), List.of(), List.of(),
         false, reason, replicas, null, null, null);
   }
 
@@ -111,12 +108,12 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
 
   /** The same decisions with nothing written: a new deployment whose children's names are taken creates nothing. */
   Plan blockedBy(List<String> taken) {
-    return new Plan(revision, problems, null, List.of(), List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true,
+    return new Plan(revision, problems, null, List.of(), List.of(), List.of(), groupSets, List.copyOf(taken), true,
         refusal, replicas, autoscaling, autoscaleAt, placement);
   }
 
   /** Whether the plan writes nothing at all (a no-op reconcile). */
   public boolean writesNothing() {
-    return countersFirst == null && deletes.isEmpty() && applies.isEmpty() && annotations.isEmpty();
+    return countersFirst == null && deletes.isEmpty() && applies.isEmpty();
   }
 }

@@ -55,7 +55,6 @@ public final class Planner {
   private final String revision;
   private final List<Plan.Delete> deletes = new ArrayList<>();
   private final List<Plan.Apply> applies = new ArrayList<>();
-  private final List<Plan.Annotate> annotations = new ArrayList<>();
   private final List<Plan.Event> events = new ArrayList<>();
   /** Children whose names are taken by objects that are not this deployment's. */
   private final List<String> conflicts = new ArrayList<>();
@@ -181,10 +180,9 @@ public final class Planner {
         leaderSetChanged(set, view, step);
       }
       workers(set, view, setPlan, step.replicas());
-      members(set, view);
     }
     pruneHistory();
-    Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, annotations, events, List.copyOf(setPlans),
+    Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, events, List.copyOf(setPlans),
         List.copyOf(conflicts), false, null, wanted.values().stream().mapToInt(Integer::intValue).sum(), autoscaling, autoscaleAt,
         placementStatus(placement));
     // A deployment that has nothing yet creates nothing while any of its names is taken: never half of it.
@@ -524,10 +522,25 @@ public final class Planner {
       GroupRecovery.State before = GroupRecovery.recorded(o.recorded(), m.role(), g.index(), g.revision());
       String lost = GroupRecovery.leaderReplaced(before, g.leader());
       String failure = lost != null ? lost
-          : GroupRecovery.failure(m, g.leader(), g.members(), g.workersOfLeader() ? g.workerSet() : null, g.ready(), now);
+          : GroupRecovery.failure(m, g.leader(), g.members(), g.workersOfLeader() ? members(m, g) : null, g.ready(), now);
       decisions.put(g.index(), GroupRecovery.decide(m, before, failure, lost != null, g.ready(), now));
     }
     return decisions;
+  }
+
+  /**
+   * The workers a group was formed with, as recorded for its worker StatefulSet: in the status (StatusRenderer), or in
+   * the StatefulSet's annotation where an operator before 0.2 put it. Null while not recorded.
+   */
+  private String members(DeploymentModel m, GroupView g) {
+    String annotated = Pods.annotation(g.workerSet(), Annotations.MEMBERS);
+    if (annotated != null || o.recorded() == null) {
+      return annotated;
+    }
+    String role = m.role() == null ? null : m.role().id();
+    String uid = g.workerSet().getMetadata().getUid();
+    return o.recorded().groups.stream().filter(x -> Objects.equals(x.role, role) && Objects.equals(x.index, g.index())
+        && uid != null && uid.equals(x.workersUID)).map(x -> x.members).filter(Objects::nonNull).findFirst().orElse(null);
   }
 
   /**
@@ -727,19 +740,6 @@ public final class Planner {
       if (written && actual == null) {
         normal(Reasons.CREATED_GROUP_WORKERS, groupName(m, g) + ": created " + (m.nodes() - 1) + " worker(s) for leader "
             + leader.getMetadata().getName() + " (" + Pods.ip(leader) + ") at revision " + leaderRevision);
-      }
-    }
-  }
-
-  /** Once a group's workers all exist, their UIDs are its members: any other worker pod later is a replacement. */
-  private void members(DeploymentModel m, GroupSetView set) {
-    for (StatefulSet workerSet : set.workerSets()) {
-      if (deleted(workerSet) || Pods.annotation(workerSet, Annotations.MEMBERS) != null) {
-        continue;
-      }
-      List<Pod> workers = Pods.ownedBy(o.pods(), workerSet.getMetadata().getUid());
-      if (workers.size() == m.nodes() - 1 && workers.stream().noneMatch(Pods::terminating)) {
-        annotations.add(new Plan.Annotate(workerSet, Annotations.MEMBERS, GroupRecovery.members(workers)));
       }
     }
   }

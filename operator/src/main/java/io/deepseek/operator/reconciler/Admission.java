@@ -62,6 +62,7 @@ final class Admission {
         .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
     namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
+        .withItemStore(new TrimmedStore<>())
         .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
             .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
     // A profile's change rolls every deployment that names it.
@@ -70,6 +71,11 @@ final class Admission {
             && p.getMetadata().getName().equals(d.getSpec().profile)).map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
     return List.of(policies, namespaces, profiles);
+  }
+
+  /** The deployment's namespace as cached (null before the cache has it). */
+  Namespace namespace(DeepSeekDeployment d) {
+    return namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
   }
 
   Resolved resolve(DeepSeekDeployment d) {
@@ -94,7 +100,7 @@ final class Admission {
     List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
     problems.addAll(NameCollisions.check(d, sameNamespace));
-    Namespace namespace = namespaces.get(new ResourceID(d.getMetadata().getNamespace())).orElse(null);
+    Namespace namespace = namespace(d);
     List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
         namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace,
         // A ceiling counts what the others really ask for: with their profiles applied (only then, it costs a merge each).
@@ -104,16 +110,18 @@ final class Admission {
 
   /**
    * Of the objects the plan would create, those whose names exist already and are not this deployment's. The caches hold
-   * only the operator's own objects, so each name is read once, when it is about to be created: a Service or StatefulSet
+   * only the operator's own objects, so each name is read once (all at once), when it is about to be created: a Service or StatefulSet
    * of the same name that belongs to someone else is never rewritten, owned and later garbage-collected with us.
    */
   static Map<String, String> taken(KubernetesClient client, DeepSeekDeployment d, List<HasMetadata> creates) {
     Map<String, String> taken = new TreeMap<>();
-    for (HasMetadata desired : creates) {
+    List<String> owners = Concurrently.map(creates, desired -> {
       HasMetadata existing = client.resource(desired).get();
-      String owner = existing == null ? null : Ownership.foreignOwner(d, existing);
-      if (owner != null) {
-        taken.put(Observation.key(desired), owner);
+      return existing == null ? null : Ownership.foreignOwner(d, existing);
+    });
+    for (int i = 0; i < creates.size(); i++) {
+      if (owners.get(i) != null) {
+        taken.put(Observation.key(creates.get(i)), owners.get(i));
       }
     }
     return taken;

@@ -1,17 +1,12 @@
 package io.deepseek.operator.reconciler;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.util.Map;
 
-/** The operator's three kinds of write, each counted (deepseek_operator_api_writes_total). */
+/** The operator's two kinds of write, each counted (deepseek_operator_api_writes_total). */
 final class Applier {
   private final MeterRegistry meters;
 
@@ -26,18 +21,6 @@ final class Applier {
   <T extends HasMetadata> T apply(KubernetesClient client, T desired) {
     count(desired, "apply");
     return client.resource(desired).fieldManager(Names.FIELD_MANAGER).forceConflicts().serverSideApply();
-  }
-
-  /** One annotation, merged without touching anything else (not part of the applied desired state). */
-  void annotate(KubernetesClient client, HasMetadata object, String key, String value) {
-    count(object, "annotate");
-    String patch;
-    try {
-      patch = Json.MAPPER.writeValueAsString(Map.of("metadata", Map.of("annotations", Map.of(key, value))));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
-    client.resource(object).patch(PatchContext.of(PatchType.JSON_MERGE), patch);
   }
 
   /** A delete; in the foreground, the object stays (terminating) until what it owns is gone. */

@@ -10,6 +10,7 @@ import io.deepseek.operator.observe.EngineMetrics;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Observer;
 import io.deepseek.operator.plan.GroupRecovery;
+import io.deepseek.operator.plan.Leaving;
 import io.deepseek.operator.plan.Plan;
 import io.deepseek.operator.plan.Planner;
 import io.deepseek.operator.status.StatusEvents;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -51,10 +53,10 @@ import org.jboss.logging.Logger;
 
 /**
  * Observe -> validate -> plan (all pure) -> execute. The plan is carried out in a fixed order: the recreation counters
- * first, then deletes, applies, annotations and Events; then the status rendered from the observation and the plan is
+ * first, then deletes, applies (all at once) and Events; then the status rendered from the observation and the plan is
  * patched when it changed. A spec the operator cannot run is reported (condition + Event) and nothing is changed.
  */
-@ControllerConfiguration(name = "deepseekdeployment",
+@ControllerConfiguration(name = "deepseekdeployment", informer = @Informer(itemStore = TrimmedStore.class),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployment> {
   private static final Logger LOG = Logger.getLogger(DeepSeekDeploymentReconciler.class);
@@ -133,7 +135,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private static <R extends HasMetadata> InformerEventSource<R, DeepSeekDeployment> informer(Class<R> kind,
       EventSourceContext<DeepSeekDeployment> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, DeepSeekDeployment.class)
-        .withLabelSelector(MANAGED)
+        .withLabelSelector(MANAGED).withItemStore(new TrimmedStore<>())
         .withSecondaryToPrimaryMapper(r -> {
           Map<String, String> labels = r.getMetadata().getLabels();
           String name = labels == null ? null : labels.get(Labels.DEPLOYMENT);
@@ -143,6 +145,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
 
   @Override
   public UpdateControl<DeepSeekDeployment> reconcile(DeepSeekDeployment d, Context<DeepSeekDeployment> ctx) {
+    if (Leaving.why(d, admission.namespace(d)) != null) {
+      return UpdateControl.noUpdate();
+    }
     Admission.Resolved resolved = admission.resolve(d);
     DeploymentModel model = DeploymentModel.of(resolved.deployment());
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
@@ -201,12 +206,15 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       }
       applier.delete(client, delete.object(), delete.foreground());
     }
-    for (Plan.Apply apply : plan.applies()) {
-      HasMetadata written = applier.apply(client, apply.desired());
-      cache(ResourceID.fromResource(d), written, apply.actual());
+    // The applies are of distinct objects, none waits for another: all at once.
+    List<HasMetadata> written = Concurrently.map(plan.applies(), apply -> applier.apply(client, apply.desired()));
+    for (int i = 0; i < written.size(); i++) {
+      cache(ResourceID.fromResource(d), written.get(i), plan.applies().get(i).actual());
     }
-    plan.annotations().forEach(a -> applier.annotate(client, a.object(), a.key(), a.value()));
-    plan.events().forEach(e -> record(client, current, e));
+    Concurrently.map(plan.events(), e -> {
+      record(client, current, e);
+      return e;
+    });
     return current;
   }
 

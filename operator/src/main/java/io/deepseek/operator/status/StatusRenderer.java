@@ -269,6 +269,7 @@ public final class StatusRenderer {
         continue;
       }
       GroupStatus gs = group(m, view, troubles);
+      membersOf(m, view, previous, gs);
       GroupRecovery.Decision decision = recovery.get(view.index());
       if (decision != null) {
         recovery(m, gs, decision, troubles);
@@ -310,6 +311,27 @@ public final class StatusRenderer {
       gs.message = "leader pod " + gs.leader + " is loading the model (not ready yet)";
     }
     return gs;
+  }
+
+  /**
+   * The worker pods the group was formed with: as recorded, while the group keeps its worker StatefulSet; else once all
+   * of them exist (and none is going). Recorded in the status, which the same reconcile writes anyway, rather than as
+   * a second write of the worker StatefulSet.
+   */
+  private static void membersOf(DeploymentModel m, GroupView view, DeepSeekDeploymentStatus previous, GroupStatus gs) {
+    if (!view.workersOfLeader() || view.workerSet() == null || m.nodes() < 2) {
+      return;
+    }
+    String uid = view.workerSet().getMetadata().getUid();
+    GroupStatus was = previous == null ? null : previous.groups.stream()
+        .filter(x -> Objects.equals(x.role, gs.role) && Objects.equals(x.index, gs.index)).findFirst().orElse(null);
+    if (was != null && was.members != null && uid != null && uid.equals(was.workersUID)) {
+      gs.workersUID = uid;
+      gs.members = was.members;
+    } else if (uid != null && view.members().size() == m.nodes() - 1 && view.members().stream().noneMatch(Pods::terminating)) {
+      gs.workersUID = uid;
+      gs.members = GroupRecovery.members(view.members());
+    }
   }
 
   /**

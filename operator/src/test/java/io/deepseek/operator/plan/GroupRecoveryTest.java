@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.FailureSpec;
 import io.deepseek.operator.model.DeploymentModel;
-import io.deepseek.operator.model.Annotations;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.plan.GroupRecovery.Action;
 import io.deepseek.operator.plan.GroupRecovery.Decision;
@@ -14,8 +13,6 @@ import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -46,21 +43,16 @@ class GroupRecoveryTest {
         .endTerminated().endLastState().endContainerStatus().endStatus().build();
   }
 
-  static StatefulSet workers(String members) {
-    return new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1-0").addToAnnotations(Annotations.MEMBERS, members)
-        .endMetadata().build();
-  }
-
   @Test
   void aHealthyGroupHasNoFailure() {
     assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
-        List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers("w1/deepseek-r1-0-1/gpu-1"), true, NOW)).isNull();
+        List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), "w1/deepseek-r1-0-1/gpu-1", true, NOW)).isNull();
   }
 
   @Test
   void aRestartedContainerNamesThePodTheNodeAndTheExit() {
     assertThat(GroupRecovery.failure(model(null), pod("deepseek-r1-0", "l", 0, "Running"),
-        List.of(pod("deepseek-r1-0-1", "w1", 1, "Running")), workers("w1/deepseek-r1-0-1/gpu-1"), true, NOW))
+        List.of(pod("deepseek-r1-0-1", "w1", 1, "Running")), "w1/deepseek-r1-0-1/gpu-1", true, NOW))
         .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 1)");
   }
 
@@ -72,21 +64,21 @@ class GroupRecoveryTest {
     worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setExitCode(137);
     worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.minusSeconds(2).toString());
     leader.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.minusSeconds(1).toString());
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), "w1/deepseek-r1-0-1/gpu-1", false, NOW))
         .isEqualTo("container engine of pod deepseek-r1-0-1 on node gpu-1 restarted (Error, exit code 137); then container"
             + " engine of pod deepseek-r1-0 on node gpu-1 restarted (Error, exit code 1)");
     // Within the same second: the rank a signal killed, not the one that exited after it.
     worker.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.toString());
     leader.getStatus().getContainerStatuses().get(0).getLastState().getTerminated().setFinishedAt(NOW.toString());
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(worker), "w1/deepseek-r1-0-1/gpu-1", false, NOW))
         .startsWith("container engine of pod deepseek-r1-0-1 ");
     // A worker that is gone leaves no termination to compare: it is the cause of the leader's restart.
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), "w1/deepseek-r1-0-1/gpu-1", false, NOW))
         .startsWith("worker pod deepseek-r1-0-1 on node gpu-1 is gone").contains("; then container engine of pod deepseek-r1-0 ");
     // So is a worker being deleted: the leader may restart before the pod has left the API server.
     Pod deleting = pod("deepseek-r1-0-1", "w1", 0, "Running");
     deleting.getMetadata().setDeletionTimestamp(NOW.minusSeconds(3).toString());
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(deleting), workers("w1/deepseek-r1-0-1/gpu-1"), false, NOW))
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(deleting), "w1/deepseek-r1-0-1/gpu-1", false, NOW))
         .startsWith("worker pod deepseek-r1-0-1 on node gpu-1 is gone").contains("; then container engine of pod deepseek-r1-0 ");
   }
 
@@ -101,14 +93,14 @@ class GroupRecoveryTest {
     String members = GroupRecovery.members(List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")));
     assertThat(members).isEqualTo("w1/deepseek-r1-0-1/gpu-1");
     Pod leader = pod("deepseek-r1-0", "l", 0, "Running");
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), workers(members),
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1", 0, "Running")), members,
         true, NOW)).isNull();
     assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1-new", 0, "Running")),
-        workers(members), true, NOW)).isEqualTo("worker pod deepseek-r1-0-1 on node gpu-1 is gone (deleted, evicted or its node lost)");
-    assertThat(GroupRecovery.failure(model(null), leader, List.of(), workers(members), true, NOW))
+        members, true, NOW)).isEqualTo("worker pod deepseek-r1-0-1 on node gpu-1 is gone (deleted, evicted or its node lost)");
+    assertThat(GroupRecovery.failure(model(null), leader, List.of(), members, true, NOW))
         .isEqualTo("worker pod deepseek-r1-0-1 on node gpu-1 is gone (deleted, evicted or its node lost)");
     assertThat(GroupRecovery.failure(model(null), leader, List.of(pod("deepseek-r1-0-1", "w1", 0, "Running"),
-        pod("deepseek-r1-0-2", "w2", 0, "Running")), workers(members), true, NOW)).contains("deepseek-r1-0-2 was replaced");
+        pod("deepseek-r1-0-2", "w2", 0, "Running")), members, true, NOW)).contains("deepseek-r1-0-2 was replaced");
   }
 
   static Pod scheduled(Pod p, Instant at) {

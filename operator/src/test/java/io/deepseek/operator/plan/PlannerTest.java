@@ -3,6 +3,7 @@ package io.deepseek.operator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.desired.RevisionHistory;
 import io.deepseek.operator.model.Annotations;
 import io.deepseek.operator.model.DeploymentModel;
@@ -191,19 +192,35 @@ class PlannerTest {
     assertThat(applied(p)).as("the current revision exists already").doesNotContain("ControllerRevision/deepseek-r1-" + rev);
   }
 
+  /** What recovery concluded about group 0 in a plan made now. */
+  String failureOfGroup0() {
+    return plan().groupSets().get(0).recovery().get(0).failure();
+  }
+
   @Test
-  void aGroupWhoseWorkersAllExistRecordsThemAsItsMembersOnce() {
+  void aGroupsMembersAreReadFromItsStatusForItsWorkerSet() {
     pods.add(leader(0, "l0", rev, "192.0.2.1"));
     StatefulSet set = workerSet(0, "l0", rev);
     sets.add(set);
-    pods.add(worker(0, "w0", set));
-    Plan p = plan();
-    assertThat(p.annotations()).singleElement().satisfies(a -> {
-      assertThat(a.key()).isEqualTo(Annotations.MEMBERS);
-      assertThat(a.value()).isEqualTo("w0/deepseek-r1-0-1/gpu-10");
-    });
-    set.getMetadata().setAnnotations(Map.of(Annotations.MEMBERS, p.annotations().get(0).value()));
-    assertThat(plan().annotations()).isEmpty();
+    Pod w = worker(0, "w0", set);
+    pods.add(w);
+    DeepSeekDeploymentStatus.GroupStatus g = new DeepSeekDeploymentStatus.GroupStatus();
+    g.index = 0;
+    g.revision = rev;
+    g.leaderUID = "l0";
+    g.workersUID = set.getMetadata().getUid();
+    g.members = "w0/deepseek-r1-0-1/gpu-10";
+    d.setStatus(new DeepSeekDeploymentStatus());
+    d.getStatus().groups.add(g);
+    assertThat(failureOfGroup0()).isNull();
+    pods.remove(w);
+    pods.add(worker(0, "w0-new", set));
+    assertThat(failureOfGroup0()).isEqualTo("worker pod deepseek-r1-0-1 on node gpu-10 is gone (deleted, evicted or its node lost)");
+    g.workersUID = "sts-of-an-earlier-group";
+    assertThat(failureOfGroup0()).as("members recorded for another worker set say nothing of this one").isNull();
+    // Recorded by an operator before 0.2: the worker set's annotation.
+    set.getMetadata().setAnnotations(Map.of(Annotations.MEMBERS, "w0/deepseek-r1-0-1/gpu-10"));
+    assertThat(failureOfGroup0()).startsWith("worker pod deepseek-r1-0-1 on node gpu-10 is gone");
   }
 
   @Test

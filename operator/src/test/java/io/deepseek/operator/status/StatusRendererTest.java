@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeploymentStatus;
 import io.deepseek.operator.model.DeploymentModel;
+import io.deepseek.operator.model.Json;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.model.Revision;
 import io.deepseek.operator.observe.Observation;
@@ -55,6 +56,33 @@ class StatusRendererTest {
     DeploymentModel m = DeploymentModel.of(d);
     Observation o = Observer.observe(m, pods, sets, List.of(), List.of());
     return StatusRenderer.render(m, o, Planner.plan(m, o, problems, Instant.parse(now)), previous, now);
+  }
+
+  @Test
+  void aGroupsMembersAreRecordedOnceAllItsWorkersExistAndKeptForItsWorkerSet() {
+    StatefulSet set = workers(0);
+    set.getMetadata().setUid("sts-a");
+    Pod w = worker(0, false, "gpu-2");
+    w.getMetadata().setUid("w-a");
+    w.getMetadata().setOwnerReferences(List.of(new io.fabric8.kubernetes.api.model.OwnerReferenceBuilder().withKind("StatefulSet")
+        .withName(set.getMetadata().getName()).withUid("sts-a").build()));
+    DeepSeekDeploymentStatus first = build(List.of(leader(0, true, "gpu-1"), w), List.of(set), null, T0);
+    assertThat(first.groups.get(0).workersUID).isEqualTo("sts-a");
+    assertThat(first.groups.get(0).members).isEqualTo("w-a/deepseek-r1-0-1/gpu-2");
+    // Recorded: kept as it was, whatever the worker pods are now (a replacement is a lost rank, not a new member).
+    Pod replacement = Json.copy(w);
+    replacement.getMetadata().setUid("w-b");
+    DeepSeekDeploymentStatus later = build(List.of(leader(0, true, "gpu-1"), replacement), List.of(set), first, T1);
+    assertThat(later.groups.get(0).members).isEqualTo("w-a/deepseek-r1-0-1/gpu-2");
+    // A new worker set (the group was recreated): its own members.
+    StatefulSet renewed = workers(0);
+    renewed.getMetadata().setUid("sts-b");
+    replacement.getMetadata().getOwnerReferences().get(0).setUid("sts-b");
+    DeepSeekDeploymentStatus renewedStatus = build(List.of(leader(0, true, "gpu-1"), replacement), List.of(renewed), first, T1);
+    assertThat(renewedStatus.groups.get(0).workersUID).isEqualTo("sts-b");
+    assertThat(renewedStatus.groups.get(0).members).isEqualTo("w-b/deepseek-r1-0-1/gpu-2");
+    // Not all workers yet: nothing recorded.
+    assertThat(build(List.of(leader(0, true, "gpu-1")), List.of(set), null, T0).groups.get(0).members).isNull();
   }
 
   @Test

@@ -219,6 +219,13 @@ public class DeepSeekDeploymentStatus {
     @JsonPropertyDescription("Nodes of the group's pods, by rank.")
     public List<String> nodes = new ArrayList<>();
 
+    @JsonPropertyDescription("UID of the worker StatefulSet the group was formed with (see members).")
+    public String workersUID;
+
+    @JsonPropertyDescription("The worker pods the group was formed with, once all existed, as uid/pod/node (comma"
+        + " separated). Any other worker pod later is a replacement: the group lost a rank (deleted, evicted, node lost).")
+    public String members;
+
     @JsonPropertyDescription("Times the group was recreated after a failure; counted until it runs a whole failure.window without one.")
     public Integer restarts;
 

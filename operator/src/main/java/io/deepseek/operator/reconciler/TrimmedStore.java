@@ -1,0 +1,53 @@
+package io.deepseek.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An informer store that keeps only what the operator reads, so that its memory grows with the number of objects, not
+ * with their size. Every object loses its managedFields and kubectl's last-applied copy of itself (never read: the
+ * operator decides writes by its own hash annotation). A pod keeps its status, its node and its containers' names and
+ * ports (the engine's metrics port); a StatefulSet keeps everything but its pod template's spec (what it runs is known
+ * from the revision label and the applied hash). The operator's own writes go into JOSDK's temporary cache whole, until
+ * the informer's copy (trimmed) replaces them.
+ */
+public class TrimmedStore<T extends HasMetadata> extends BasicItemStore<T> {
+  static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+
+  public TrimmedStore() {
+    super(Cache::metaNamespaceKeyFunc);
+  }
+
+  @Override
+  public T put(String key, T obj) {
+    return super.put(key, trim(obj));
+  }
+
+  /** The object as it is kept (changed in place: the informer hands each object to the store once). */
+  static <T extends HasMetadata> T trim(T obj) {
+    obj.getMetadata().setManagedFields(null);
+    Map<String, String> annotations = obj.getMetadata().getAnnotations();
+    if (annotations != null && annotations.containsKey(LAST_APPLIED)) {
+      annotations.remove(LAST_APPLIED);
+    }
+    if (obj instanceof Pod pod && pod.getSpec() != null) {
+      PodSpec spec = new PodSpec();
+      spec.setNodeName(pod.getSpec().getNodeName());
+      List<Container> containers = pod.getSpec().getContainers() == null ? List.of() : pod.getSpec().getContainers();
+      spec.setContainers(containers.stream().map(c -> new ContainerBuilder().withName(c.getName()).withPorts(c.getPorts()).build())
+          .toList());
+      pod.setSpec(spec);
+    } else if (obj instanceof StatefulSet sts && sts.getSpec() != null && sts.getSpec().getTemplate() != null) {
+      sts.getSpec().getTemplate().setSpec(null);
+    }
+    return obj;
+  }
+}
