@@ -50,7 +50,7 @@ class ScaleBenchmarkIT {
 
   record Result(String controller, int n, Stats toLeader, Stats toWorkers, Stats toReady, double allChildrenS, double allReadyS,
       double writesPerInstance, Map<String, Long> writes, double readsPerInstance, Map<String, Long> reads, long idleWrites,
-      long rss0, long heap0, long rssN, long heapN, double resyncS, long restartWrites, long rssRestart) {}
+      long rss0, long heap0, long rssN, long heapN, long seriesN, double resyncS, long restartWrites, long rssRestart) {}
 
   final int idleSeconds = Integer.getInteger("dso.scale.idle", 60);
   LocalCluster cluster;
@@ -152,6 +152,7 @@ class ScaleBenchmarkIT {
       Map<String, Long> w2 = audit.writesBy(c.user);
       long rssN = c.rssBytes();
       long heapN = c.liveHeapBytes();
+      long seriesN = c.series();
 
       c.stop();
       long tr = System.nanoTime();
@@ -168,7 +169,7 @@ class ScaleBenchmarkIT {
       Result r = new Result(c.name(), n, latencies(created, leaderSeen), latencies(created, lastWorker), latencies(created, readySeen),
           (Math.max(max(leaderSeen.values()), max(lastWorker.values())) - t0) / 1e9, (max(readySeen.values()) - t0) / 1e9,
           sum(writes) / (double) n, writes, sum(reads) / (double) n, reads, sum(AuditLog.minus(w2, w1)), rss0, heap0,
-          rssN, heapN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart);
+          rssN, heapN, seriesN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart);
       System.out.printf("[bench]   %s%n", r);
       return r;
     } finally {
@@ -228,6 +229,7 @@ class ScaleBenchmarkIT {
         put(rows, col, "resident memory at N (MiB)", r.rssN() / 1048576.0);
         put(rows, col, "live heap at 0 (MiB)", r.heap0() / 1048576.0);
         put(rows, col, "live heap at N (MiB)", r.heapN() / 1048576.0);
+        put(rows, col, "metrics series served at N", r.seriesN());
         put(rows, col, "restart: start -> every instance reconciled (s)", r.resyncS());
         put(rows, col, "restart: API writes in the idle period after", r.restartWrites());
         put(rows, col, "restart: resident memory after (MiB)", r.rssRestart() / 1048576.0);

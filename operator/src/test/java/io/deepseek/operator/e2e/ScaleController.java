@@ -70,6 +70,14 @@ abstract class ScaleController {
   /** How many reconciles it has finished since it started (its own metrics), to tell when a restart has caught up. */
   abstract long reconciles();
 
+  /** Its Prometheus metrics page. */
+  abstract String metricsPage();
+
+  /** The series its metrics page serves (samples, not comments). */
+  long series() {
+    return metricsPage().lines().filter(l -> !l.isBlank() && !l.startsWith("#")).count();
+  }
+
   /** Its heap still in use after a collection, in bytes (Java: after a forced full GC; Go: the live heap of its last GC). */
   abstract long liveHeapBytes();
 
@@ -184,8 +192,12 @@ abstract class ScaleController {
 
     @Override
     long reconciles() {
-      return (long) sum(LocalCluster.get(URI.create("http://127.0.0.1:" + port + "/q/metrics")),
-          "operator_sdk_reconciliations_success_total", "");
+      return (long) sum(metricsPage(), "operator_sdk_reconciliations_success_total", "");
+    }
+
+    @Override
+    String metricsPage() {
+      return LocalCluster.get(URI.create("http://127.0.0.1:" + port + "/q/metrics"));
     }
 
     @Override
@@ -391,10 +403,11 @@ abstract class ScaleController {
 
     @Override
     long reconciles() {
-      return (long) sum(metrics(), "controller_runtime_reconcile_total", "controller=\"leaderworkerset\"");
+      return (long) sum(metricsPage(), "controller_runtime_reconcile_total", "controller=\"leaderworkerset\"");
     }
 
-    private String metrics() {
+    @Override
+    String metricsPage() {
       try {
         SSLContext insecure = SSLContext.getInstance("TLS");
         insecure.init(null, new TrustManager[] {new X509TrustManager() {
