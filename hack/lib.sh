@@ -22,7 +22,7 @@ STANDIN_DIR="$CACHE_ROOT/bin/standins"
 # deploy/operator.yaml and the chart set the same in the container (JvmOptionsTest checks they agree). A bounded heap
 # with the serial collector: 1000 deployments need about 100 MiB live (docs/performance.md); an operator out of memory
 # exits, and Kubernetes restarts it.
-OPERATOR_JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx192m -XX:+ExitOnOutOfMemoryError"
+OPERATOR_JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx320m -XX:+ExitOnOutOfMemoryError"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 # The simulated cluster's network (hack/nodeagent): every address lives in network namespaces the scripts make, on a
 # bridge of this machine; index 0 for the default cluster, 1 for the end-to-end tests' (DSO_PORT_OFFSET=100).

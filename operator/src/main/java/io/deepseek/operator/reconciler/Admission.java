@@ -62,7 +62,7 @@ final class Admission {
         .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
     namespaces = new InformerEventSource<>(InformerEventSourceConfiguration.from(Namespace.class, DeepSeekDeployment.class)
-        .withItemStore(new TrimmedStore<>())
+        .withItemStore(new TrimmedStore<>()).withInformerListLimit(TrimmedStore.LIST_PAGE)
         .withSecondaryToPrimaryMapper(n -> context.getPrimaryCache().list(n.getMetadata().getName())
             .map(ResourceID::fromResource).collect(Collectors.toSet())).build(), context);
     // A profile's change rolls every deployment that names it.

@@ -56,11 +56,13 @@ import org.jboss.logging.Logger;
  * first, then deletes, applies (all at once) and Events; then the status rendered from the observation and the plan is
  * patched when it changed. A spec the operator cannot run is reported (condition + Event) and nothing is changed.
  */
-@ControllerConfiguration(name = "deepseekdeployment", informer = @Informer(itemStore = TrimmedStore.class),
+@ControllerConfiguration(name = "deepseekdeployment", informer = @Informer(itemStore = TrimmedStore.class,
+    informerListLimit = TrimmedStore.LIST_PAGE),
     maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployment> {
   private static final Logger LOG = Logger.getLogger(DeepSeekDeploymentReconciler.class);
   private static final String MANAGED = Labels.MANAGED_BY + "=" + Labels.MANAGED_BY_VALUE;
+  private static final Set<String> WORKLOADS = Set.of("StatefulSet", "Deployment");
 
   private final OperatorConfig config;
   private final Admission admission;
@@ -136,6 +138,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       EventSourceContext<DeepSeekDeployment> context) {
     return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, DeepSeekDeployment.class)
         .withLabelSelector(MANAGED).withItemStore(new TrimmedStore<>())
+        .withInformerListLimit(TrimmedStore.LIST_PAGE)
         .withSecondaryToPrimaryMapper(r -> {
           Map<String, String> labels = r.getMetadata().getLabels();
           String name = labels == null ? null : labels.get(Labels.DEPLOYMENT);
@@ -206,10 +209,14 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       }
       applier.delete(client, delete.object(), delete.foreground());
     }
-    // The applies are of distinct objects, none waits for another: all at once.
-    List<HasMetadata> written = Concurrently.map(plan.applies(), apply -> applier.apply(client, apply.desired()));
-    for (int i = 0; i < written.size(); i++) {
-      cache(ResourceID.fromResource(d), written.get(i), plan.applies().get(i).actual());
+    // The applies are of distinct objects, made at once in two waves: what workloads refer to (Services, the revision,
+    // a router's ServiceAccount and RBAC), then the workloads (StatefulSets, Deployments), whose pods need the first.
+    for (boolean workloads : new boolean[] {false, true}) {
+      List<Plan.Apply> wave = plan.applies().stream().filter(a -> WORKLOADS.contains(a.desired().getKind()) == workloads).toList();
+      List<HasMetadata> written = Concurrently.map(wave, apply -> applier.apply(client, apply.desired()));
+      for (int i = 0; i < written.size(); i++) {
+        cache(ResourceID.fromResource(d), written.get(i), wave.get(i).actual());
+      }
     }
     Concurrently.map(plan.events(), e -> {
       record(client, current, e);

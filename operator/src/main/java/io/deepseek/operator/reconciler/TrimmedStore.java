@@ -21,6 +21,12 @@ import java.util.Map;
  */
 public class TrimmedStore<T extends HasMetadata> extends BasicItemStore<T> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+  /**
+   * The page size of an informer's lists: an object is trimmed once it is in the store, so a whole list of untrimmed
+   * objects is what the heap must hold at (re)start. Unpaged, a restart with 1000 deployments (2000 pods, 2000
+   * StatefulSets at once) did not fit a 192 MiB heap.
+   */
+  public static final long LIST_PAGE = 100;
 
   public TrimmedStore() {
     super(Cache::metaNamespaceKeyFunc);
