@@ -131,15 +131,16 @@ build_helm() {
 }
 
 # LeaderWorkerSet's controller and what it installs, for the side-by-side scale benchmark: $LWS_DIR/lws-manager, crds/
-# (its CRDs) and webhooks.yaml (its webhook configurations, served to the API server by URL when it runs).
+# (its CRDs: LeaderWorkerSet and DisaggregatedSet, whose controller v0.9.0 also runs: without that CRD the manager exits
+# two minutes after its start) and webhooks.yaml (its webhook configurations, served to the API server by URL).
 build_lws() {
-  [ -x "$LWS_DIR/lws-manager" ] && return 0
+  [ -x "$LWS_DIR/lws-manager" ] && [ -f "$LWS_DIR/crds/disaggregatedset.x-k8s.io_disaggregatedsets.yaml" ] && return 0
   tool_module lws sigs.k8s.io/lws "$LWS_VERSION" sigs.k8s.io/lws/cmd 1.26.0
   log "building LeaderWorkerSet $LWS_VERSION (about 2 minutes cold)"
   local src; src="$(cd "$HACK_DIR/tools/lws" && go list -m -f '{{.Dir}}' sigs.k8s.io/lws)"
   rm -rf "$LWS_DIR.tmp"; mkdir -p "$LWS_DIR.tmp/crds"
   (cd "$HACK_DIR/tools/lws" && go build -ldflags "-s -w" -o "$LWS_DIR.tmp/lws-manager" sigs.k8s.io/lws/cmd)
-  cp "$src/config/crd/bases/leaderworkerset.x-k8s.io_leaderworkersets.yaml" "$LWS_DIR.tmp/crds/"
+  cp "$src/config/crd/bases/"*.yaml "$LWS_DIR.tmp/crds/"
   cp "$src/config/webhook/manifests.yaml" "$LWS_DIR.tmp/webhooks.yaml"
   chmod -R u+w "$LWS_DIR.tmp"; rm -rf "$LWS_DIR"; mv "$LWS_DIR.tmp" "$LWS_DIR"
 }

@@ -20,7 +20,7 @@ CLUSTER_DIR="${DSO_CLUSTER_DIR:-$CACHE_ROOT/cluster}"
 STANDIN_DIR="$CACHE_ROOT/bin/standins"
 # The operator's JVM options wherever this project starts it (hack/run-local.sh, the end-to-end tests, the benchmarks);
 # deploy/operator.yaml and the chart set the same in the container (JvmOptionsTest checks they agree). A bounded heap
-# with the serial collector: 1000 deployments need about 100 MiB live (docs/performance.md); an operator out of memory
+# with the serial collector: 1000 deployments kept 121 MiB live (docs/performance.md); an operator out of memory
 # exits, and Kubernetes restarts it.
 OPERATOR_JAVA_OPTS="-XX:+UseSerialGC -Xms64m -Xmx320m -XX:+ExitOnOutOfMemoryError"
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }

@@ -143,7 +143,12 @@ class ScaleBenchmarkIT {
       }
       pool.shutdown();
       double createS = (System.nanoTime() - t0) / 1e9;
-      await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(20)).until(() -> readySeen.size() >= n);
+      await().pollInterval(Duration.ofSeconds(1)).atMost(Duration.ofMinutes(20)).until(() -> {
+        if (!c.process.isAlive()) {
+          throw new IllegalStateException(c.name() + " exited while its instances were being made; see its log in operator/target");
+        }
+        return readySeen.size() >= n;
+      });
       System.out.printf("[bench]   created in %.1f s, all Ready after %.1f s%n", createS, (max(readySeen.values()) - t0) / 1e9);
       Thread.sleep(3000); // the audit log is written in batches of up to 1 s
       Map<String, Long> w1 = audit.writesBy(c.user);

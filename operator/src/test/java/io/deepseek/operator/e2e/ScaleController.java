@@ -295,7 +295,8 @@ abstract class ScaleController {
       cluster.kubectlOrFail("apply", "--server-side", "-f", dir.resolve("crds").toString());
       // (kubectl wait fails rather than waits while a new CRD has no conditions yet)
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubectl("wait",
-          "--for=condition=Established", "crd/leaderworkersets.leaderworkerset.x-k8s.io", "--timeout=10s").code() == 0);
+          "--for=condition=Established", "crd/leaderworkersets.leaderworkerset.x-k8s.io",
+          "crd/disaggregatedsets.disaggregatedset.x-k8s.io", "--timeout=10s").code() == 0);
       // Its metrics server authenticates and authorizes every scrape: a token allowed to read /metrics.
       token = cluster.kubectlOrFail("create", "token", "bench-metrics", "-n", "default", "--duration=24h").strip();
     }
