@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Observe -> validate -> plan (all pure) -> execute. The plan is carried out in a fixed order: the recreation counters
- * first, then deletes, applies (all at once) and Events; then the status rendered from the observation and the plan is
+ * first, then deletes, applies (two waves of concurrent calls) and Events; then the status rendered from the observation and the plan is
  * patched when it changed. A spec the operator cannot run is reported (condition + Event) and nothing is changed.
  */
 @ControllerConfiguration(name = "deepseekdeployment", informer = @Informer(itemStore = TrimmedStore.class,
