@@ -51,6 +51,12 @@ public final class GroupRecovery {
 
   private GroupRecovery() {}
 
+  /** A group's entry in a recorded status, by role (null without roles) and index; null if it has none. */
+  public static GroupStatus recorded(DeepSeekDeploymentStatus status, String role, Integer index) {
+    return status == null ? null : status.groups.stream().filter(g -> Objects.equals(g.role, role) && Objects.equals(g.index, index))
+        .findFirst().orElse(null);
+  }
+
   /** Whether the decision recreates the group in this reconcile (its pods are going). */
   public static boolean recreates(Decision decision) {
     return decision != null && decision.action() == Action.RECREATE;

@@ -539,8 +539,8 @@ public final class Planner {
     }
     String role = m.role() == null ? null : m.role().id();
     String uid = g.workerSet().getMetadata().getUid();
-    return o.recorded().groups.stream().filter(x -> Objects.equals(x.role, role) && Objects.equals(x.index, g.index())
-        && uid != null && uid.equals(x.workersUID)).map(x -> x.members).filter(Objects::nonNull).findFirst().orElse(null);
+    GroupStatus was = GroupRecovery.recorded(o.recorded(), role, g.index());
+    return was != null && uid != null && uid.equals(was.workersUID) ? was.members : null;
   }
 
   /**
@@ -563,8 +563,7 @@ public final class Planner {
           return;
         }
         GroupView now = set.group(index);
-        GroupStatus g = s.groups.stream().filter(x -> Objects.equals(x.role, role) && Objects.equals(x.index, index))
-            .findFirst().orElse(null);
+        GroupStatus g = GroupRecovery.recorded(s, role, index);
         if (g == null) {
           g = new GroupStatus();
           g.role = role;

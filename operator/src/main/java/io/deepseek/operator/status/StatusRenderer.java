@@ -323,8 +323,7 @@ public final class StatusRenderer {
       return;
     }
     String uid = view.workerSet().getMetadata().getUid();
-    GroupStatus was = previous == null ? null : previous.groups.stream()
-        .filter(x -> Objects.equals(x.role, gs.role) && Objects.equals(x.index, gs.index)).findFirst().orElse(null);
+    GroupStatus was = GroupRecovery.recorded(previous, gs.role, gs.index);
     if (was != null && was.members != null && uid != null && uid.equals(was.workersUID)) {
       gs.workersUID = uid;
       gs.members = was.members;
@@ -339,9 +338,7 @@ public final class StatusRenderer {
    * leader is recognised as a lost leader and the recreation counted, however long the old pod takes to terminate.
    */
   private static GroupStatus carried(DeploymentModel m, DeepSeekDeploymentStatus previous, int g) {
-    GroupStatus was = previous == null ? null
-        : previous.groups.stream().filter(x -> Objects.equals(x.role, m.role() == null ? null : m.role().id())
-            && Objects.equals(x.index, g)).findFirst().orElse(null);
+    GroupStatus was = GroupRecovery.recorded(previous, m.role() == null ? null : m.role().id(), g);
     if (was == null || (was.leaderUID == null && !Boolean.TRUE.equals(was.failed) && (was.restarts == null || was.restarts == 0))) {
       return null;
     }
