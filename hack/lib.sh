@@ -42,7 +42,7 @@ measure() {
   bash "$HACK_DIR/build-binaries.sh" >/dev/null
   mkdir -p operator/target
   ./mvnw -B verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false -Dit.test="$it" -Ddso.benchmark=true "$@" >"$out" 2>&1 || code=$?
-  grep -E '^\[(bench|e2e)\]' "$out" || true
+  grep -E '^\[(bench|e2e|chaos)\]' "$out" || true
   if [ "$code" -ne 0 ]; then
     grep -E '<<< (FAILURE|ERROR)|^\[ERROR\]' "$out" | head -20 >&2
     log "the measurement failed (exit $code); see $out"
