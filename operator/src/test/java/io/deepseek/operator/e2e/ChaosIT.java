@@ -246,7 +246,9 @@ class ChaosIT {
           }
           case RECREATE -> {
             changes.put(name, new Change(kind, r, r, System.nanoTime()));
-            List<Pod> workers = groupPods(name).stream().filter(p -> Labels.POSITION_WORKER.equals(label(p, Labels.POSITION))).toList();
+            List<Pod> workers = groupPods(name).stream().filter(p -> Labels.POSITION_WORKER.equals(label(p, Labels.POSITION)))
+                .filter(p -> p.getStatus() != null && p.getStatus().getContainerStatuses() != null
+                    && !p.getStatus().getContainerStatuses().isEmpty()).toList();
             if (workers.isEmpty()) {
               changes.remove(name);
               continue;
