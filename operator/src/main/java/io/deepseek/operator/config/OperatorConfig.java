@@ -39,6 +39,20 @@ public interface OperatorConfig {
   Duration autoscalingPollInterval();
 
   /**
+   * The per-deployment series on /q/metrics: {@code full} (the default) serves every deployment's group gauges and
+   * counters at all times (6 series a deployment); {@code sparse} serves a deployment's group gauges only while some of
+   * its groups are not ready, not updated or failed, and its counters from their first increment, so that a fleet of
+   * healthy deployments adds no series. Env: DEEPSEEK_OPERATOR_METRICS_PER_DEPLOYMENT=sparse
+   */
+  @WithName("metrics.per-deployment")
+  @WithDefault("full")
+  PerDeploymentMetrics perDeploymentMetrics();
+
+  enum PerDeploymentMetrics {
+    FULL, SPARSE
+  }
+
+  /**
    * The platform policy's defaults: what tenants may do where no DeepSeekPolicy selects their namespace, and for every
    * field a policy leaves unset. Env: DEEPSEEK_OPERATOR_POLICY_SERVICE_TYPES=ClusterIP,NodePort and so on.
    */

@@ -80,7 +80,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     this.admission = new Admission(config);
     this.applier = new Applier(meters);
     this.gauges = new AutoscalingGauges(meters);
-    this.deploymentMetrics = new DeploymentMetrics(meters);
+    this.deploymentMetrics = new DeploymentMetrics(meters, config.perDeploymentMetrics() == OperatorConfig.PerDeploymentMetrics.SPARSE);
   }
 
   @Override

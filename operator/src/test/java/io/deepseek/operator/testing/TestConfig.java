@@ -29,6 +29,11 @@ public class TestConfig implements OperatorConfig {
   }
 
   @Override
+  public PerDeploymentMetrics perDeploymentMetrics() {
+    return PerDeploymentMetrics.FULL;
+  }
+
+  @Override
   public Policy policy() {
     return new Policy() {
       @Override
