@@ -101,8 +101,12 @@ class SoakIT {
         int made = 0;
         if (!quiet) {
           for (int c = 0; c < changesPerMinute; c++) {
-            change();
-            made++;
+            try {
+              change();
+              made++;
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException busy) {
+              System.out.println("[bench] soak: a change was not made: " + busy.getMessage());
+            }
             long next = System.nanoTime() + (minuteEnd - System.nanoTime()) / (changesPerMinute - c);
             Thread.sleep(Math.max(0, (next - System.nanoTime()) / 1_000_000));
           }
