@@ -268,10 +268,19 @@ class ScaleBenchmarkIT {
 
   /** Replaces the generated part of docs/performance.md (between its markers) with this run's table. */
   void writeDoc(String table) throws IOException {
-    Path doc = cluster.root.resolve("docs/performance.md");
-    String begin = "<!-- scale-benchmark:begin -->";
-    String end = "<!-- scale-benchmark:end -->";
-    String text = Files.exists(doc) ? Files.readString(doc) : "# Performance\n\n" + begin + "\n" + end + "\n";
+    writeBetween(cluster.root.resolve("docs/performance.md"), "scale-benchmark", "Measured " + LocalDate.now() + " on "
+        + Runtime.getRuntime().availableProcessors() + " CPU(s) with `" + System.getProperty("dso.scale.command", "hack/measure-scale.sh")
+        + "` (idle periods of " + idleSeconds + " s).\n" + table);
+  }
+
+  /**
+   * Replaces what lies between {@code <!-- name:begin -->} and {@code <!-- name:end -->} in a generated document (the
+   * markers are appended if missing).
+   */
+  static void writeBetween(Path doc, String name, String generated) throws IOException {
+    String begin = "<!-- " + name + ":begin -->";
+    String end = "<!-- " + name + ":end -->";
+    String text = Files.exists(doc) ? Files.readString(doc) : "# Performance\n";
     int b = text.indexOf(begin);
     int e = text.indexOf(end);
     if (b < 0 || e < b) {
@@ -279,10 +288,7 @@ class ScaleBenchmarkIT {
       b = text.indexOf(begin);
       e = text.indexOf(end);
     }
-    String generated = begin + "\nMeasured " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors() + " CPU(s) with `"
-        + System.getProperty("dso.scale.command", "hack/measure-scale.sh") + "` (idle periods of " + idleSeconds + " s).\n"
-        + table + "\n" + end;
-    Files.writeString(doc, text.substring(0, b) + generated + text.substring(e + end.length()));
+    Files.writeString(doc, text.substring(0, b) + begin + "\n" + generated + "\n" + end + text.substring(e + end.length()));
     System.out.println("[bench] written to " + doc);
   }
 }

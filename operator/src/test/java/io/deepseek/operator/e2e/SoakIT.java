@@ -10,8 +10,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -224,21 +222,9 @@ class SoakIT {
 
   /** Replaces the soak's part of docs/performance.md (between its markers). */
   void writeDoc(String table) throws IOException {
-    Path doc = cluster.root.resolve("docs/performance.md");
-    String begin = "<!-- soak:begin -->";
-    String end = "<!-- soak:end -->";
-    String text = Files.readString(doc);
-    int b = text.indexOf(begin);
-    int e = text.indexOf(end);
-    if (b < 0 || e < b) {
-      text = text + "\n" + begin + "\n" + end + "\n";
-      b = text.indexOf(begin);
-      e = text.indexOf(end);
-    }
-    String generated = begin + "\nMeasured " + LocalDate.now() + " on " + Runtime.getRuntime().availableProcessors() + " CPU(s) with `"
-        + System.getProperty("dso.soak.command", "hack/soak.sh") + "`: " + n + " deployments, " + changesPerMinute
-        + " changes a minute for " + minutes + " minutes, then " + QUIET_MINUTES + " quiet minutes.\n" + table + "\n" + end;
-    Files.writeString(doc, text.substring(0, b) + generated + text.substring(e + end.length()));
-    System.out.println("[bench] written to " + doc);
+    ScaleBenchmarkIT.writeBetween(cluster.root.resolve("docs/performance.md"), "soak", "Measured " + LocalDate.now() + " on "
+        + Runtime.getRuntime().availableProcessors() + " CPU(s) with `" + System.getProperty("dso.soak.command", "hack/soak.sh") + "`: "
+        + n + " deployments, " + changesPerMinute + " changes a minute for " + minutes + " minutes, then " + QUIET_MINUTES
+        + " quiet minutes.\n" + table);
   }
 }
