@@ -74,8 +74,7 @@ final class DeploymentMetrics {
     if (groups > 0) {
       Entry e = entry(d);
       if (e.recreations == null) {
-        e.recreations = Counter.builder(RECREATIONS).tags(e.tags)
-            .description("Groups recreated after a failure of one of their ranks").register(meters);
+        e.recreations = recreations(e);
       }
       e.recreations.increment(groups);
     }
@@ -106,12 +105,16 @@ final class DeploymentMetrics {
     return entries.computeIfAbsent(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName(), k -> {
       Entry e = new Entry(Tags.of("namespace", d.getMetadata().getNamespace(), "deployment", d.getMetadata().getName()));
       if (!sparse) {
-        e.recreations = Counter.builder(RECREATIONS).tags(e.tags)
-            .description("Groups recreated after a failure of one of their ranks").register(meters);
+        e.recreations = recreations(e);
         e.errors = errors(e);
       }
       return e;
     });
+  }
+
+  private Counter recreations(Entry e) {
+    return Counter.builder(RECREATIONS).tags(e.tags).description("Groups recreated after a failure of one of their ranks")
+        .register(meters);
   }
 
   private Counter errors(Entry e) {
