@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What one reconcile saw of a deployment: its recorded status and its children from the operator's caches, read once,
@@ -24,25 +25,36 @@ import java.util.Map;
  * @param metrics the engines' metrics as last read, for spec.autoscaling; null when none were read
  * @param routing with roles: the router's objects (Deployments, ServiceAccount, Role, RoleBinding) by {@code Kind/name}
  * @param capacity with roles, until both roles' first groups are placed: the nodes' free resources; null when not read
+ * @param routerEndpoints with roles, while routers of two revisions exist: the revisions whose router the client
+ *     Service's endpoints hold as ready ({@link RouterEndpoints}); null when not read (or not readable)
  */
 public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
     Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets,
     Map<String, String> foreign, MetricsReading metrics, Map<String, HasMetadata> routing,
-    Capacity capacity) {
+    Capacity capacity, Set<String> routerEndpoints) {
 
   /** The same observation, knowing which of the names the plan wants to create are taken. */
   public Observation withForeign(Map<String, String> taken) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing, capacity);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing,
+        capacity, routerEndpoints);
   }
 
   /** The same observation with the engines' metrics as last read. */
   public Observation withMetrics(MetricsReading reading) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing, capacity);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing, capacity,
+        routerEndpoints);
   }
 
   /** The same observation with the nodes' free resources as read. */
   public Observation withCapacity(Capacity read) {
-    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, read);
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, read,
+        routerEndpoints);
+  }
+
+  /** The same observation with the revisions whose router the client Service sends to, as read. */
+  public Observation withRouterEndpoints(Set<String> read) {
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, capacity,
+        read == null ? null : Set.copyOf(read));
   }
 
   public static String key(HasMetadata o) {

@@ -46,7 +46,7 @@ public final class Observer {
     Map<String, HasMetadata> routers = new TreeMap<>();
     routing.forEach(r -> routers.put(Observation.key(r), r));
     return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.copyOf(views),
-        Map.of(), null, routers, null);
+        Map.of(), null, routers, null, null);
   }
 
   /** Whether an object belongs to the set of groups of {@code m}: its role's, or with no role, one without a role. */

@@ -25,7 +25,8 @@ import java.util.Objects;
  * @param replicas the groups wanted: spec.replicas, or the autoscaler's decision with spec.autoscaling
  * @param autoscaling what the autoscaler measured and decided, for status.autoscaling; null without spec.autoscaling
  * @param autoscaleAt when a stabilization window that is running ends (the autoscaler decides again then, whether or
- *     not the metrics change), a role's ready group has settled with its router, or placement looks again; null when none
+ *     not the metrics change), a role's ready group has settled with its router, placement looks again, or a router
+ *     hand-over looks at the client Service's endpoints again; null when none
  * @param placement with roles: whether both roles' first groups are placed together (Placement), for status.placement;
  *     null without roles
  */

@@ -49,6 +49,8 @@ public final class Planner {
   /** When to plan again without a change: a stabilization window ends, or a role's group has settled with its router. */
   private Instant autoscaleAt;
   static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(5);
+  /** How soon a rollout waiting for the client Service's endpoints looks again (they are read, not watched). */
+  static final java.time.Duration ENDPOINTS_RECHECK = java.time.Duration.ofSeconds(1);
   private final DeepSeekDeployment d;
   private final Observation o;
   private final Instant now;
@@ -122,9 +124,7 @@ public final class Planner {
       Autoscaled a = autoscale(set, view(set), recoveries.get(setName(set)));
       sets.add(a.sized());
       scaled.put(setName(set), a.status());
-      if (a.wakeAt() != null && (autoscaleAt == null || a.wakeAt().isBefore(autoscaleAt))) {
-        autoscaleAt = a.wakeAt();
-      }
+      wake(a.wakeAt());
     }
     if (m.disaggregated()) {
       sets = RatioBand.keep(m, sets, scaled, this::normal);
@@ -162,6 +162,9 @@ public final class Planner {
       List<RouterHandover.Member> members = members();
       RouterHandover.Decision handover = RouterHandover.decide(revision, steps, held, members, routerStates());
       steps = handover.steps();
+      if (handover.recheck()) {
+        wake(now.plus(ENDPOINTS_RECHECK));
+      }
       // No router pods while placement holds the groups back: they could pair nothing.
       routers(members, handover.retire(), placement != null && placement.holdsAll());
     }
@@ -231,8 +234,8 @@ public final class Planner {
     if (decision != null && decision.event() != null) {
       events.add(decision.event());
     }
-    if (decision != null && decision.wakeAt() != null && (autoscaleAt == null || decision.wakeAt().isBefore(autoscaleAt))) {
-      autoscaleAt = decision.wakeAt();
+    if (decision != null) {
+      wake(decision.wakeAt());
     }
     return decision;
   }
@@ -303,12 +306,18 @@ public final class Planner {
         && Routers.COMPONENT.equals(Pods.label(r, Labels.COMPONENT))).toList();
   }
 
-  /** The routers that exist, by revision: ready when a pod of it is. */
+  /**
+   * The routers that exist, by revision: ready when a pod of it is, in service when the client Service's endpoints hold
+   * one (taken as the same as ready when the endpoints could not be read: the rollout is not stalled by a missing right).
+   */
   private Map<String, RouterHandover.Router> routerStates() {
     Map<String, RouterHandover.Router> out = new java.util.TreeMap<>();
     for (HasMetadata r : routerDeployments()) {
-      Integer ready = r instanceof Deployment dep && dep.getStatus() != null ? dep.getStatus().getReadyReplicas() : null;
-      out.put(Pods.label(r, Labels.REVISION), new RouterHandover.Router(ready != null && ready > 0, Pods.terminating(r)));
+      Integer count = r instanceof Deployment dep && dep.getStatus() != null ? dep.getStatus().getReadyReplicas() : null;
+      boolean ready = count != null && count > 0;
+      String revision = Pods.label(r, Labels.REVISION);
+      boolean inService = ready && (o.routerEndpoints() == null || o.routerEndpoints().contains(revision));
+      out.put(revision, new RouterHandover.Router(ready, Pods.terminating(r), inService));
     }
     return out;
   }
@@ -658,10 +667,15 @@ public final class Planner {
     if (at == null || !at.isAfter(now)) {
       return true;
     }
-    if (autoscaleAt == null || at.isBefore(autoscaleAt)) {
+    wake(at);
+    return false;
+  }
+
+  /** Plans again at {@code at} (null: no need), unless an earlier moment is set already. */
+  private void wake(Instant at) {
+    if (at != null && (autoscaleAt == null || at.isBefore(autoscaleAt))) {
       autoscaleAt = at;
     }
-    return false;
   }
 
   private void leaderSetChanged(DeploymentModel m, GroupSetView set, GroupRollout.Step step) {

@@ -13,22 +13,34 @@ import java.util.TreeSet;
  * sends requests to every router of the deployment; a router whose revision has lost all its groups of one role answers
  * 503 to every request it gets until its readiness probe fails (found by DisaggregationIT: 305 of 812 requests in one
  * rolling upgrade). So a step that would take away an old revision's last group of a role is held while that revision's
- * router exists: once the update revision's router is ready, the old router is retired (deleted, waiting for its pods to
- * drain), and the step goes on when it is gone. Where the update revision cannot form a pair without that step (a role
+ * router exists: once the update revision's router is ready and the client Service's endpoints hold it (the EndpointSlice
+ * controller publishes a ready pod later than its Deployment counts it, seconds later on a busy control plane), the old
+ * router is retired (deleted, waiting for its pods to drain), and the step goes on when it is gone. Where the update revision cannot form a pair without that step (a role
  * of one group and no surge), the step is not held: such a rollout cannot keep serving, whatever the order. Pure.
  */
 public final class RouterHandover {
   /** A group with a leader: its role, index and revision. */
   public record Member(String role, int index, String revision) {}
 
-  /** A revision's router Deployment as observed. */
-  public record Router(boolean ready, boolean terminating) {}
+  /**
+   * A revision's router Deployment as observed.
+   *
+   * @param ready a pod of it is ready
+   * @param inService the client Service's endpoints hold a ready pod of it (what clients are sent to)
+   */
+  public record Router(boolean ready, boolean terminating, boolean inService) {
+    /** A router whose readiness the client Service already shows. */
+    public Router(boolean ready, boolean terminating) {
+      this(ready, terminating, ready);
+    }
+  }
 
   /**
    * @param steps the roles' steps, some held
    * @param retire old revisions whose router to delete now (waiting for its pods)
+   * @param recheck a step waits for the client Service's endpoints, which nothing watched reports: plan again soon
    */
-  public record Decision(Map<String, GroupRollout.Step> steps, Set<String> retire) {}
+  public record Decision(Map<String, GroupRollout.Step> steps, Set<String> retire, boolean recheck) {}
 
   private RouterHandover() {}
 
@@ -45,6 +57,8 @@ public final class RouterHandover {
     Set<String> retire = new TreeSet<>();
     Router next = routers.get(revision);
     boolean nextReady = next != null && next.ready() && !next.terminating();
+    boolean nextServes = nextReady && next.inService();
+    boolean recheck = false;
     boolean nextHasEveryRole = steps.keySet().stream()
         .allMatch(role -> members.stream().anyMatch(g -> g.role().equals(role) && revision.equals(g.revision())));
     for (Map.Entry<String, Router> r : routers.entrySet()) {
@@ -64,9 +78,13 @@ public final class RouterHandover {
       String why;
       if (r.getValue().terminating()) {
         why = "held until the router of revision " + old + " has drained";
-      } else if (nextReady) {
+      } else if (nextServes) {
         retire.add(old);
         why = "held until the router of revision " + old + " has drained (its last prefill/decode pair goes next)";
+      } else if (nextReady) {
+        recheck = true;
+        why = "held until the client Service sends to the router of revision " + revision + " (its ready pod is not yet"
+            + " among the Service's endpoints), before revision " + old + " loses its last prefill/decode pair";
       } else if (nextHasEveryRole) {
         why = "held until the router of revision " + revision + " is ready, before revision " + old
             + " loses its last prefill/decode pair";
@@ -81,7 +99,7 @@ public final class RouterHandover {
             s.updated(), s.step() + "; " + why));
       }
     }
-    return new Decision(out, retire);
+    return new Decision(out, retire, recheck);
   }
 
   /**

@@ -70,6 +70,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final EventRecorder events = new EventRecorder();
   private final EngineMetricsPoller metrics = new EngineMetricsPoller();
   private final CapacityReader capacity = new CapacityReader();
+  private final RouterEndpointsReader routerEndpoints = new RouterEndpointsReader();
   private final AutoscalingGauges gauges;
   private final DeploymentMetrics deploymentMetrics;
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
@@ -161,6 +162,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     }
     if (placing(model, observed)) {
       observed = observed.withCapacity(capacity.read(ctx.getClient()));
+    }
+    if (RouterEndpointsReader.handingOver(model, observed)) {
+      observed = routerEndpoints.read(ctx.getClient(), model, observed);
     }
     Admission.Verdict verdict = admission.judge(resolved, model, ctx);
     Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);

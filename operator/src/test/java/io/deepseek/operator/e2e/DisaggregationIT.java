@@ -236,6 +236,8 @@ class DisaggregationIT extends UnderLoad {
     assertThat(rollout.ok()).isGreaterThan(100);
     assertThat(served).containsKeys(first, second);
     assertThat(router(first)).as("the old revision's router is gone").isNull();
+    assertThat(cluster.operatorLog).as("the hand-over read the client Service's endpoints")
+        .content().doesNotContain("reading the EndpointSlices of Service");
   }
 
   /**

@@ -83,7 +83,7 @@ class HelmChartIT extends InNamespace {
       // Exactly what the operator does, where it works; nothing elsewhere.
       for (String[] allowed : new String[][] {{"create", "statefulsets.apps"}, {"delete", "statefulsets.apps"},
           {"watch", "controllerrevisions.apps"}, {"patch", "services"}, {"delete", "pods"}, {"create", "events"},
-          {"patch", "deepseekdeployments.serving.deepseek-operator.io/status"}}) {
+          {"patch", "deepseekdeployments.serving.deepseek-operator.io/status"}, {"list", "endpointslices.discovery.k8s.io"}}) {
         assertThat(canI(allowed[0], allowed[1], "-n", ns)).as("%s %s in %s", allowed[0], allowed[1], ns).isEqualTo("yes");
         assertThat(canI(allowed[0], allowed[1], "-n", "default")).as("%s %s elsewhere", allowed[0], allowed[1]).isEqualTo("no");
       }

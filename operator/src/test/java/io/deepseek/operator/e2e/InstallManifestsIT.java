@@ -27,7 +27,8 @@ class InstallManifestsIT {
           List.of("watch", "services"), List.of("watch", "pods"), List.of("delete", "pods"),
           List.of("create", "events"), List.of("update", "events"),
           List.of("watch", "deepseekpolicies.serving.deepseek-operator.io"), List.of("watch", "namespaces"),
-          List.of("watch", "deepseekprofiles.serving.deepseek-operator.io"))) {
+          List.of("watch", "deepseekprofiles.serving.deepseek-operator.io"), List.of("list", "nodes"),
+          List.of("list", "endpointslices.discovery.k8s.io"))) {
         LocalCluster.Run r = cluster.kubectl("auth", "can-i", check.get(0), check.get(1), "--all-namespaces", "--as", SA);
         assertThat(r.output().trim()).as("%s may %s %s", SA, check.get(0), check.get(1)).isEqualTo("yes");
       }

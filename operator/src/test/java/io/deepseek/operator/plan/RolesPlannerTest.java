@@ -189,6 +189,28 @@ class RolesPlannerTest {
   }
 
   /**
+   * The new revision's router is ready by its Deployment, but the client Service's endpoints (read during a hand-over)
+   * hold only the old one: the old router stays, the last step waits, and the plan wakes up a second later to read
+   * them again. Once they hold the new router, the old one is retired.
+   */
+  @Test
+  void theOldRouterIsRetiredOnlyOnceTheClientServiceSendsToTheNewOne() {
+    String now = halfRolled(true);
+    List<io.fabric8.kubernetes.api.model.HasMetadata> routing = List.of(router("old", 1), router(now, 1));
+    Observation o = Observer.observe(DeploymentModel.of(d), pods, sets, services, revisions, routing);
+    Plan p = Planner.plan(DeploymentModel.of(d), o.withRouterEndpoints(java.util.Set.of("old")), List.of(), PlannerTest.NOW);
+    assertThat(p.deletes()).isEmpty();
+    assertThat(p.groupSets()).allSatisfy(set -> {
+      assertThat(set.rollout().partition()).isEqualTo(1);
+      assertThat(set.rollout().step()).contains("held until the client Service sends to the router of revision " + now);
+    });
+    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plusSeconds(1));
+
+    p = Planner.plan(DeploymentModel.of(d), o.withRouterEndpoints(java.util.Set.of("old", now)), List.of(), PlannerTest.NOW);
+    assertThat(PlannerTest.deleted(p)).containsExactly("Deployment/deepseek-v3-1-router-old");
+  }
+
+  /**
    * A role's group counts for a rollout once its leader has been Ready for a few seconds (its router registers it a
    * moment after Ready): the decode surge group stays until then, and the plan wakes up when it may go.
    */

@@ -56,6 +56,26 @@ class RouterHandoverTest {
     assertThat(d.steps().get("decode").step()).contains("held until the router of revision new is ready");
   }
 
+  /**
+   * Ready by its Deployment but not yet among the client Service's endpoints (the EndpointSlice controller lags on a busy
+   * control plane): retiring the old router now would leave clients nowhere to go once it stops. The step waits and the
+   * plan looks again soon, since nothing watched reports the endpoints.
+   */
+  @Test
+  void theOldRouterStaysUntilTheClientServiceSendsToTheNewOne() {
+    var steps = steps(rolling(3, 1), rolling(2, 0));
+    var d = RouterHandover.decide("new", steps, HELD, SURGED,
+        Map.of("old", new Router(true, false), "new", new Router(true, false, false)));
+    assertThat(d.retire()).isEmpty();
+    assertThat(d.recheck()).isTrue();
+    assertThat(d.steps().get("decode").partition()).isEqualTo(1);
+    assertThat(d.steps().get("decode").step()).contains("held until the client Service sends to the router of revision new");
+
+    d = RouterHandover.decide("new", steps, HELD, SURGED, Map.of("old", new Router(true, false), "new", new Router(true, false, true)));
+    assertThat(d.retire()).containsExactly("old");
+    assertThat(d.recheck()).isFalse();
+  }
+
   @Test
   void withoutASurgeAGroupOfOneIsReleasedAnyway() {
     // maxSurge 0, one decode group: the new revision cannot form a pair without releasing it; holding would deadlock.
