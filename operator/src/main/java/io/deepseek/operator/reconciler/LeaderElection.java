@@ -27,6 +27,11 @@ public class LeaderElection extends LeaderElectionConfiguration {
   private static final Logger LOG = Logger.getLogger(LeaderElection.class);
   /** Gives the lease up at shutdown (set once the singleton exists; the callbacks are made before it). */
   private static volatile Runnable release = () -> {};
+  /**
+   * How long a stopping replica tries to release its lease: an API server that does not answer must not hold the shutdown
+   * (fabric8 retries a refused connection with a back-off for about 100 s); the lease then expires as it would anyway.
+   */
+  static final Duration RELEASE_DEADLINE = Duration.ofSeconds(3);
 
   public LeaderElection(
       @ConfigProperty(name = "deepseek.operator.leader-election.lease-name", defaultValue = "deepseek-operator") String leaseName,
@@ -76,11 +81,29 @@ public class LeaderElection extends LeaderElectionConfiguration {
    */
   static void stoppedLeading() {
     if (shuttingDown()) {
-      release.run();
+      within(release, RELEASE_DEADLINE);
       return;
     }
     LOG.warn("lost the leader-election lease: exiting so that only the new leader writes");
     new Thread(() -> System.exit(1), "lost-lease-exit").start();
+  }
+
+  /** Runs {@code r} on a daemon thread, waiting for it at most {@code deadline}; whether it finished. */
+  static boolean within(Runnable r, Duration deadline) {
+    Thread t = new Thread(r, "lease-release");
+    t.setDaemon(true);
+    t.start();
+    try {
+      t.join(deadline.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (t.isAlive()) {
+      LOG.warnf("the leader-election lease was not released within %s (the API server does not answer): exiting without;"
+          + " a standby takes over once it expires", deadline);
+      return false;
+    }
+    return true;
   }
 
   /** Whether the JVM has begun to shut down (it refuses new shutdown hooks from then on). */
