@@ -2,7 +2,7 @@
 # Builds the local Kubernetes control plane from Go modules and caches it by version:
 #   kube-apiserver, kube-controller-manager, kube-scheduler, kubectl, kube-proxy  (k8s.io/kubernetes, hack/tools/k8s)
 #   etcd                                                             (go.etcd.io/etcd/server/v3, hack/tools/etcd)
-#   kwok + its stage definitions                                     (sigs.k8s.io/kwok)
+#   kwok + its stage definitions                                     (sigs.k8s.io/kwok, patched to delete pods by UID)
 #   helm, for the chart's tests                                      (helm.sh/helm/v3, hack/tools/helm)
 #   with the argument "lws" also LeaderWorkerSet's manager + CRDs     (sigs.k8s.io/lws, hack/tools/lws; for
 #                                                                    hack/measure-scale.sh only)
@@ -16,7 +16,7 @@ export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-trimpath
 # The checksum database is not reachable from every build machine; go.sum files are committed instead.
 export GOSUMDB="${GOSUMDB:-off}"
 
-need_build() { for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kube-proxy etcd kwok; do [ -x "$K8S_BIN_DIR/$b" ] || return 0; done; [ -d "$K8S_BIN_DIR/kwok-stages" ] || return 0; return 1; }
+need_build() { for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kube-proxy etcd kwok kwok.uid-precondition; do [ -e "$K8S_BIN_DIR/$b" ] || return 0; done; [ -d "$K8S_BIN_DIR/kwok-stages" ] || return 0; return 1; }
 
 build_k8s() {
   local mod="$HACK_DIR/tools/k8s" stg="v0.${K8S_VERSION#v1.}" minor
@@ -65,8 +65,16 @@ build_etcd() {
 build_kwok() {
   local mod="$HACK_DIR/tools/kwok"
   tool_module kwok sigs.k8s.io/kwok "$KWOK_VERSION" sigs.k8s.io/kwok/cmd/kwok 1.26.0
-  log "building kwok $KWOK_VERSION"
-  (cd "$mod" && go build -ldflags "-s -w" -o "$K8S_BIN_DIR/kwok" sigs.k8s.io/kwok/cmd/kwok)
+  log "building kwok $KWOK_VERSION (deleting pods with a UID precondition: hack/tools/kwok/uid-precondition.py)"
+  local dir tmp; dir="$(cd "$mod" && go mod download -json sigs.k8s.io/kwok@"$KWOK_VERSION" | sed -n 's/.*"Dir": "\(.*\)",*/\1/p')"
+  tmp="$(mktemp -d)"
+  cp -r "$dir" "$tmp/kwok"; chmod -R u+w "$tmp/kwok"
+  python3 "$mod/uid-precondition.py" "$tmp/kwok/pkg/kwok/controllers/pod_controller.go"
+  cp "$mod/go.mod" "$tmp/go.mod"; cp "$mod/go.sum" "$tmp/go.sum"
+  printf '\nreplace sigs.k8s.io/kwok => %s\n' "$tmp/kwok" >> "$tmp/go.mod"
+  (cd "$mod" && go build -modfile="$tmp/go.mod" -ldflags "-s -w" -o "$K8S_BIN_DIR/kwok" sigs.k8s.io/kwok/cmd/kwok)
+  rm -rf "$tmp"
+  touch "$K8S_BIN_DIR/kwok.uid-precondition"
   # kwok v0.8.0 has no built-in stages; they ship in the module zip.
   local src; src="$(cd "$mod" && go list -m -f '{{.Dir}}' sigs.k8s.io/kwok)/kustomize/stage"
   rm -rf "$K8S_BIN_DIR/kwok-stages.tmp"; mkdir -p "$K8S_BIN_DIR/kwok-stages.tmp"
@@ -156,7 +164,7 @@ main() {
   if need_build; then
     local t0=$SECONDS
     [ -x "$K8S_BIN_DIR/etcd" ] || build_etcd
-    { [ -x "$K8S_BIN_DIR/kwok" ] && [ -d "$K8S_BIN_DIR/kwok-stages" ]; } || build_kwok
+    { [ -x "$K8S_BIN_DIR/kwok" ] && [ -d "$K8S_BIN_DIR/kwok-stages" ] && [ -f "$K8S_BIN_DIR/kwok.uid-precondition" ]; } || build_kwok
     for b in kube-apiserver kube-controller-manager kube-scheduler kubectl kube-proxy; do
       [ -x "$K8S_BIN_DIR/$b" ] || { build_k8s; break; }
     done
