@@ -456,7 +456,8 @@ class ChaosIT {
       DeepSeekDeployment d = dsd(name);
       return "generation " + d.getMetadata().getGeneration() + ", status " + Serialization.asJson(d.getStatus()) + "; pods "
           + groupPods(name).stream().map(p -> p.getMetadata().getName() + "@" + label(p, Labels.REVISION) + (p.getSpec().getNodeName() == null ? "(unscheduled)"
-              : LifecycleIT.ready(p) ? "" : "(not ready)"))
+              : LifecycleIT.ready(p) ? "" : "(not ready)") + (p.getMetadata().getDeletionTimestamp() != null ? "(terminating)" : "")
+              + (hasCrashedRank(List.of(p)) ? "(restarted)" : "") + " uid " + p.getMetadata().getUid())
               .sorted().toList();
     } catch (RuntimeException e) {
       return "(" + e.getMessage() + ")";
