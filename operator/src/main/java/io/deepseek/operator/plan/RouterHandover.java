@@ -15,8 +15,9 @@ import java.util.TreeSet;
  * rolling upgrade). So a step that would take away an old revision's last group of a role is held while that revision's
  * router exists: once the update revision's router is ready and the client Service's endpoints hold it (the EndpointSlice
  * controller publishes a ready pod later than its Deployment counts it, seconds later on a busy control plane), the old
- * router is retired (deleted, waiting for its pods to drain), and the step goes on when it is gone. Where the update revision cannot form a pair without that step (a role
- * of one group and no surge), the step is not held: such a rollout cannot keep serving, whatever the order. Pure.
+ * router is retired (deleted, waiting for its pods to drain), and the step goes on when it is gone. Where the update
+ * revision cannot form a pair without that step (a role of one group and no surge), the step is not held: such a rollout
+ * cannot keep serving, whatever the order. Pure.
  */
 public final class RouterHandover {
   /** A group with a leader: its role, index and revision. */
