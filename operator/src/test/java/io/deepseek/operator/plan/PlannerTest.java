@@ -243,6 +243,32 @@ class PlannerTest {
     assertThat(p.serving().recreating(0)).isTrue();
   }
 
+  /**
+   * The reconcile right after a recreation still sees the old pods (the operator does not cache its own pod deletions),
+   * but reads the counters it wrote first: the same failure is neither deleted nor counted again within the back-off.
+   * (Once the back-off has passed, a cache that still shows the old pods makes it recreate and count again: with a 1 s
+   * back-off that happens under load; not fixed yet.)
+   */
+  @Test
+  void theNextReconcileDoesNotRecreateTheSameFailureAgain() {
+    d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
+    d.getSpec().failure.backoff = "1s";
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    StatefulSet set = workerSet(0, "l0", rev);
+    sets.add(set);
+    Pod w = worker(0, "w0", set);
+    w.setStatus(new PodStatusBuilder().addNewContainerStatus().withName("engine").withRestartCount(1)
+        .endContainerStatus().build());
+    pods.add(w);
+    Plan first = plan();
+    assertThat(first.countersFirst().groups.get(0).restarts).isEqualTo(1);
+    d.setStatus(first.countersFirst());
+    DeploymentModel m = DeploymentModel.of(d);
+    Plan again = Planner.plan(m, Observer.observe(m, pods, sets, services, revisions), List.of(), NOW);
+    assertThat(deleted(again)).as("within the same second").isEmpty();
+    assertThat(again.countersFirst()).isNull();
+  }
+
   @Test
   void whatThePlanAppliedIsNotAppliedAgain() {
     pods.add(leader(0, "l0", rev, "192.0.2.1"));
