@@ -223,8 +223,8 @@ class PlannerTest {
     assertThat(failureOfGroup0()).startsWith("worker pod deepseek-r1-0-1 on node gpu-10 is gone");
   }
 
-  @Test
-  void aRestartedWorkerRecreatesTheGroupCountedFirst() {
+  /** Group 0: its leader, and a worker whose engine container restarted once. */
+  void groupWithARestartedWorker() {
     pods.add(leader(0, "l0", rev, "192.0.2.1"));
     StatefulSet set = workerSet(0, "l0", rev);
     sets.add(set);
@@ -232,6 +232,11 @@ class PlannerTest {
     w.setStatus(new PodStatusBuilder().addNewContainerStatus().withName("engine").withRestartCount(1)
         .endContainerStatus().build());
     pods.add(w);
+  }
+
+  @Test
+  void aRestartedWorkerRecreatesTheGroupCountedFirst() {
+    groupWithARestartedWorker();
     Plan p = plan();
     assertThat(p.countersFirst()).isNotNull();
     assertThat(p.countersFirst().groups).singleElement().satisfies(g -> {
@@ -253,18 +258,11 @@ class PlannerTest {
   void theNextReconcileDoesNotRecreateTheSameFailureAgain() {
     d.getSpec().failure = new io.deepseek.operator.api.v1alpha1.FailureSpec();
     d.getSpec().failure.backoff = "1s";
-    pods.add(leader(0, "l0", rev, "192.0.2.1"));
-    StatefulSet set = workerSet(0, "l0", rev);
-    sets.add(set);
-    Pod w = worker(0, "w0", set);
-    w.setStatus(new PodStatusBuilder().addNewContainerStatus().withName("engine").withRestartCount(1)
-        .endContainerStatus().build());
-    pods.add(w);
+    groupWithARestartedWorker();
     Plan first = plan();
     assertThat(first.countersFirst().groups.get(0).restarts).isEqualTo(1);
     d.setStatus(first.countersFirst());
-    DeploymentModel m = DeploymentModel.of(d);
-    Plan again = Planner.plan(m, Observer.observe(m, pods, sets, services, revisions), List.of(), NOW);
+    Plan again = plan();
     assertThat(deleted(again)).as("within the same second").isEmpty();
     assertThat(again.countersFirst()).isNull();
   }
