@@ -27,23 +27,31 @@ public final class GroupRecovery {
   static final Duration MAX_BACKOFF = Duration.ofMinutes(10);
 
   /**
-   * Recreations of a group, persisted in status.groups[], and the leader pod UID the group was formed around (null right
-   * after the operator recreated it).
+   * Recreations of a group, persisted in status.groups[]; the leader pod UID the group was formed around (null right
+   * after the operator recreated it); and the UID of the leader pod the operator deleted in its last recreation (while
+   * the operator's view still shows that pod, the recreation is under way: nothing new to decide or count).
    */
-  public record State(int restarts, String lastRestartTime, boolean failed, String lastFailure, String leaderUid) {
-    public static final State NONE = new State(0, null, false, null, null);
+  public record State(int restarts, String lastRestartTime, boolean failed, String lastFailure, String leaderUid,
+      String retiredLeaderUid) {
+    public static final State NONE = new State(0, null, false, null, null, null);
+
+    public State(int restarts, String lastRestartTime, boolean failed, String lastFailure, String leaderUid) {
+      this(restarts, lastRestartTime, failed, lastFailure, leaderUid, null);
+    }
 
     State with(int restarts, String lastRestartTime, boolean failed, String lastFailure) {
-      return new State(restarts, lastRestartTime, failed, lastFailure, leaderUid);
+      return new State(restarts, lastRestartTime, failed, lastFailure, leaderUid, retiredLeaderUid);
     }
   }
 
   /**
    * NONE; RECREATE the group; WAIT for the back-off; FAIL: mark it failed; RECREATED: Kubernetes replaced its leader
-   * already (the group comes back whole by itself), so only count it.
+   * already (the group comes back whole by itself), so only count it; RECREATING: the operator deleted this leader pod
+   * in a recreation already, and its view has not caught up (a lagging cache, or a delete that did not go through):
+   * delete it again, by UID, and count nothing.
    */
   public enum Action {
-    NONE, RECREATE, WAIT, FAIL, RECREATED
+    NONE, RECREATE, WAIT, FAIL, RECREATED, RECREATING
   }
 
   /** What to do about a group, its state afterwards, and until when to wait. */
@@ -59,7 +67,7 @@ public final class GroupRecovery {
 
   /** Whether the decision recreates the group in this reconcile (its pods are going). */
   public static boolean recreates(Decision decision) {
-    return decision != null && decision.action() == Action.RECREATE;
+    return decision != null && (decision.action() == Action.RECREATE || decision.action() == Action.RECREATING);
   }
 
   /** Whether a decision changes the counters in the status (which must be written before the group is touched). */
@@ -86,21 +94,43 @@ public final class GroupRecovery {
         .filter(g -> Objects.equals(g.role, roleId) && Objects.equals(g.index, index) && Objects.equals(g.revision, revision))
         .findFirst()
         .map(g -> new State(g.restarts == null ? 0 : g.restarts, g.lastRestartTime, Boolean.TRUE.equals(g.failed),
-            g.lastFailure, g.leaderUID))
+            g.lastFailure, g.leaderUID, g.retiredLeaderUID))
         .orElse(State.NONE);
   }
 
-  /** A decision's counters into a group's status entry (the operator's memory of the group's failures). */
+  /**
+   * A decision's counters into a group's status entry (the operator's memory of the group's failures); {@code gs} has
+   * the observed leader's UID.
+   */
   public static void record(GroupStatus gs, Decision d) {
     State st = d.state();
     gs.restarts = st.restarts();
     gs.lastRestartTime = st.lastRestartTime();
     gs.failed = st.failed() ? Boolean.TRUE : null;
     gs.lastFailure = st.lastFailure();
+    gs.retiredLeaderUID = st.retiredLeaderUid();
     if (d.action() == Action.RECREATE) {
+      // The leader being deleted: while the operator still sees it, the recreation is under way.
+      gs.retiredLeaderUID = gs.leaderUID;
+    }
+    if (d.action() == Action.RECREATE || d.action() == Action.RECREATING) {
       // The next leader is the operator's own doing: it must not count as a lost leader.
       gs.leaderUID = null;
     }
+  }
+
+  /**
+   * Whether the observed leader pod is the one the operator deleted in its last recreation of the group: the deletion is
+   * not seen yet, so the group's failure is the one counted already.
+   */
+  public static boolean retired(State before, Pod leader) {
+    String uid = leader.getMetadata().getUid();
+    return before != null && uid != null && uid.equals(before.retiredLeaderUid());
+  }
+
+  /** The decision while a recreation is under way: the same failure, nothing counted, the old leader deleted again. */
+  public static Decision recreating(State before) {
+    return new Decision(Action.RECREATING, before, before.lastFailure(), null);
   }
 
   /**

@@ -529,6 +529,10 @@ public final class Planner {
         continue;
       }
       GroupRecovery.State before = GroupRecovery.recorded(o.recorded(), m.role(), g.index(), g.revision());
+      if (GroupRecovery.retired(before, g.leader())) {
+        decisions.put(g.index(), GroupRecovery.recreating(before));
+        continue;
+      }
       String lost = GroupRecovery.leaderReplaced(before, g.leader());
       String failure = lost != null ? lost
           : GroupRecovery.failure(m, g.leader(), g.members(), g.workersOfLeader() ? members(m, g) : null, g.ready(), now);
@@ -621,14 +625,14 @@ public final class Planner {
       switch (decision.action()) {
         case RECREATE -> {
           warn(Reasons.RECREATING_GROUP, counted);
+          recreate(set.group(index), "recreating group " + index + ": " + decision.failure());
+        }
+        case RECREATING -> {
+          // Counted and said already; the view still has the old leader (a lagging cache, or the delete did not go
+          // through). Deleting again is safe: a delete names the UID, so a replacement of the same name is never touched.
           GroupView g = set.group(index);
-          String why = "recreating group " + index + ": " + decision.failure();
-          if (g.workerSet() != null) {
-            delete(g.workerSet(), why);
-          }
-          if (g.leaderPod() != null) {
-            delete(g.leaderPod(), why);
-          }
+          recreate(g, "recreating group " + index + ": leader pod " + g.leaderName() + " (UID " + g.leaderUid()
+              + ") was deleted for recreation " + decision.state().restarts() + " but is still seen; deleting it again");
         }
         case RECREATED -> warn(Reasons.RECREATING_GROUP, counted + "; its workers follow it");
         case FAIL -> warn(Reasons.GROUP_FAILED, groupName(m, index) + " failed " + decision.state().restarts() + " times within "
@@ -636,6 +640,16 @@ public final class Planner {
         default -> { }
       }
     });
+  }
+
+  /** Deletes a group's worker StatefulSet and leader pod: the leader's StatefulSet makes a new one, and a new group forms. */
+  private void recreate(GroupView g, String why) {
+    if (g.workerSet() != null) {
+      delete(g.workerSet(), why);
+    }
+    if (g.leaderPod() != null) {
+      delete(g.leaderPod(), why);
+    }
   }
 
   /** The leader StatefulSet's replicas and partition: whole groups, within maxUnavailable and maxSurge. */

@@ -214,7 +214,11 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       if (delete.why() != null) {
         LOG.infof("%s/%s: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), delete.why());
       }
-      applier.delete(client, delete.object(), delete.foreground());
+      if (!applier.delete(client, delete.object(), delete.foreground())) {
+        LOG.infof("%s/%s: %s %s was gone or replaced already (UID %s); nothing deleted", d.getMetadata().getNamespace(),
+            d.getMetadata().getName(), delete.object().getKind(), delete.object().getMetadata().getName(),
+            delete.object().getMetadata().getUid());
+      }
     }
     // The applies are of distinct objects, made at once in two waves: what workloads refer to (Services, the revision,
     // a router's ServiceAccount and RBAC), then the workloads (StatefulSets, Deployments), whose pods need the first.

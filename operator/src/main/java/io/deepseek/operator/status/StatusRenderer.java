@@ -361,7 +361,7 @@ public final class StatusRenderer {
     } else if (d.failure() != null) {
       gs.ready = false;
       switch (d.action()) {
-        case RECREATE, RECREATED -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
+        case RECREATE, RECREATED, RECREATING -> gs.message = "recreating the group (" + st.restarts() + " of " + m.maxRestarts() + "): " + d.failure();
         case WAIT -> gs.message = "recreating the group at " + d.waitUntil() + " (back-off): " + d.failure();
         default -> gs.message = d.failure() + " (failure.policy None: left to the kubelet)";
       }

@@ -216,6 +216,11 @@ public class DeepSeekDeploymentStatus {
         + " not made by the operator's own recreation, means the group lost its leader (deleted, evicted, node lost).")
     public String leaderUID;
 
+    @JsonPropertyDescription("UID of the leader pod the operator deleted in its last recreation of the group. While the"
+        + " operator still sees that pod (its view lags the API server), the recreation is under way: nothing is counted"
+        + " again, and a delete that did not go through is made again.")
+    public String retiredLeaderUID;
+
     @JsonPropertyDescription("Nodes of the group's pods, by rank.")
     public List<String> nodes = new ArrayList<>();
 
