@@ -212,7 +212,9 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     }
     for (Plan.Delete delete : plan.deletes()) {
       if (delete.why() != null) {
-        LOG.infof("%s/%s: %s", d.getMetadata().getNamespace(), d.getMetadata().getName(), delete.why());
+        // One line per object: a recreation deletes two (the worker StatefulSet and the leader pod) for the same reason.
+        LOG.infof("%s/%s: %s (delete %s %s)", d.getMetadata().getNamespace(), d.getMetadata().getName(), delete.why(),
+            delete.object().getKind(), delete.object().getMetadata().getName());
       }
       if (!applier.delete(client, delete.object(), delete.foreground())) {
         LOG.infof("%s/%s: %s %s was gone or replaced already (UID %s); nothing deleted", d.getMetadata().getNamespace(),
