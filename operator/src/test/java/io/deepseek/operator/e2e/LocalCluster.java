@@ -289,21 +289,26 @@ public final class LocalCluster implements BeforeAllCallback {
     // found terminating (its ResourcesRemainingError estimate), and a draining leader's is 605 s: 288 s were seen, though
     // the pods had stopped long before. This is cleanup, not a test: after 15 s the pods left go at once (grace 0) and the
     // namespace is touched, which makes its controller look again now.
-    boolean hurried = false;
+    // A collection delete of thousands of pods (the scale benchmark's) outlasts the client's 10 s request timeout; the
+    // API server goes on with it. So a failed hurry is only tried again 15 s later.
+    long hurryAt = t0 + Duration.ofSeconds(15).toNanos();
+    int hurries = 0;
     long deadline = System.nanoTime() + Duration.ofMinutes(6).toNanos();
     while (client.namespaces().withName(ns).get() != null) {
       if (System.nanoTime() > deadline) {
         throw new IllegalStateException("namespace " + ns + " was not deleted within 6 minutes");
       }
-      if (!hurried && System.nanoTime() - t0 > Duration.ofSeconds(15).toNanos()) {
-        hurried = true;
+      if (hurries < 3 && System.nanoTime() > hurryAt) {
+        String mark = "hurried-" + ++hurries;
+        hurryAt = Long.MAX_VALUE;
         try {
           client.pods().inNamespace(ns).withGracePeriod(0).delete();
           client.namespaces().withName(ns).edit(n -> new io.fabric8.kubernetes.api.model.NamespaceBuilder(n).editMetadata()
-              .addToAnnotations("deepseek-operator.io/it-cleanup", "hurried").endMetadata().build());
+              .addToAnnotations("deepseek-operator.io/it-cleanup", mark).endMetadata().build());
         } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
           if (e.getCode() != 404) {
-            throw e;
+            System.out.printf("[e2e] hurrying the deletion of namespace %s: %s; again in 15 s%n", ns, e.getMessage());
+            hurryAt = System.nanoTime() + Duration.ofSeconds(15).toNanos();
           }
         }
       }
