@@ -237,6 +237,7 @@ func (w *podWorker) setUpNetwork(p *v1.Pod, node *simNode) error {
 	if err != nil {
 		return err
 	}
+	log.Printf("pod %s/%s: IP %s on node %s", p.Namespace, p.Name, addr, node.name)
 	w.mu.Lock()
 	w.netns, w.ownNetns = ns, true
 	w.mu.Unlock()

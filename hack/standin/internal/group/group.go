@@ -80,15 +80,18 @@ func (l *Leader) serve(conn net.Conn) {
 	l.mu.Unlock()
 	log.Printf("rendezvous: %s joined (%d of %d)", who, n, l.want)
 	buf := make([]byte, 1)
-	conn.Read(buf)
+	got, err := conn.Read(buf)
+	// How the connection ended (EOF: the member closed it; a reset: nothing at its address knew it; data: the member
+	// said something it never says) tells a rank's death from a network fault when a test fails.
+	how := fmt.Sprintf("from %s, read %d byte(s), %v", conn.RemoteAddr(), got, err)
 	if l.KeepOnLoss {
 		l.mu.Lock()
 		delete(l.members, who)
 		l.mu.Unlock()
-		log.Printf("rendezvous: %s lost", who)
+		log.Printf("rendezvous: %s lost (%s)", who, how)
 		return
 	}
-	log.Printf("rendezvous: %s lost: the group is broken", who)
+	log.Printf("rendezvous: %s lost (%s): the group is broken", who, how)
 	os.Exit(1)
 }
 
