@@ -62,13 +62,10 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
       if (done.call()) {
         return true;
       }
-      client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).edit(x -> {
-        java.util.Map<String, String> a = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
-            x.getMetadata().getAnnotations(), java.util.Map.of()));
-        a.put("touch", Long.toString(System.nanoTime()));
-        x.getMetadata().setAnnotations(a);
-        return x;
-      });
+      // A merge patch carries no resourceVersion: the operator's own writes in between cannot make it conflict.
+      client.resources(DeepSeekDeployment.class).inNamespace(ns).withName(name).patch(
+          io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+          "{\"metadata\":{\"annotations\":{\"touch\":\"" + System.nanoTime() + "\"}}}");
       return false;
     });
   }
@@ -218,8 +215,9 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     // Scaling decode: its leader StatefulSet grows; no template and nothing of prefill changes.
     String prefillVersion = sts(ns, "deepseek-v3-1-prefill").getMetadata().getResourceVersion();
     String decodeTemplate = sts(ns, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION);
-    client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1")
-        .edit(x -> { x.getSpec().roles.decode.replicas = 2; return x; });
+    client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("deepseek-v3-1").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"spec\":{\"roles\":{\"decode\":{\"replicas\":2}}}}");
     await().atMost(Duration.ofSeconds(30)).until(() -> sts(ns, "deepseek-v3-1-decode").getSpec().getReplicas() == 2);
     assertThat(sts(ns, "deepseek-v3-1-decode").getSpec().getTemplate().getMetadata().getLabels().get(Labels.REVISION))
         .isEqualTo(decodeTemplate);

@@ -108,10 +108,9 @@ class DeepSeekDeploymentIT extends InNamespace {
     await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
     String before = writeLines(cluster.operatorMetrics());
     // Pod events trigger reconciles; with nothing to change they must not write.
-    client.pods().inNamespace(ns).withName("deepseek-r1-0").edit(p -> {
-      p.getMetadata().getLabels().put("poke", "1");
-      return p;
-    });
+    client.pods().inNamespace(ns).withName("deepseek-r1-0").patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"labels\":{\"poke\":\"1\"}}}");
     await().pollDelay(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(10)).until(() -> true);
     assertThat(writeLines(cluster.operatorMetrics())).isEqualTo(before);
     System.out.printf("[e2e] operator resident memory with one deployment: %d MiB%n", cluster.operatorRssKb() / 1024);

@@ -115,10 +115,21 @@ class LifecycleIT extends InNamespace {
       new Serving(cluster).kill(p.getMetadata().getNamespace(), p.getMetadata().getName(), "engine");
       return;
     }
-    p.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(p.getStatus().getContainerStatuses().get(0))
-        .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
-        .endLastState().build()));
-    cluster.client.resource(p).updateStatus();
+    // kwok may write the pod's status between our read and our write: read again and retry on a conflict.
+    for (int attempt = 1; ; attempt++) {
+      Pod live = attempt == 1 ? p : cluster.client.resource(p).get();
+      live.getStatus().setContainerStatuses(List.of(new ContainerStatusBuilder(live.getStatus().getContainerStatuses().get(0))
+          .withRestartCount(1).withNewLastState().withNewTerminated().withExitCode(137).withReason("OOMKilled").endTerminated()
+          .endLastState().build()));
+      try {
+        cluster.client.resource(live).updateStatus();
+        return;
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == 5) {
+          throw e;
+        }
+      }
+    }
   }
 
   @Test

@@ -107,14 +107,10 @@ class ServingIT extends UnderLoad {
   }
 
   void partition(String node, boolean cut) {
-    client.nodes().withName(node).edit(n -> {
-      if (cut) {
-        n.getMetadata().getAnnotations().put("standin.deepseek-operator.io/partitioned", "true");
-      } else {
-        n.getMetadata().getAnnotations().remove("standin.deepseek-operator.io/partitioned");
-      }
-      return n;
-    });
+    // A merge patch carries no resourceVersion: kwok's node status writes in between cannot make it conflict.
+    client.nodes().withName(node).patch(
+        io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+        "{\"metadata\":{\"annotations\":{\"standin.deepseek-operator.io/partitioned\":" + (cut ? "\"true\"" : "null") + "}}}");
   }
 
   /** A model that takes longer to load than spec.startup.timeout: the group fails by its failure policy. */
