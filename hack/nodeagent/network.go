@@ -170,6 +170,24 @@ func (n *network) removeNamespace(name string) {
 	}
 }
 
+// removePodNamespace frees a pod's address for good: what still runs in its namespace is killed (a process that left
+// its container's process group outlives the container, and with it the namespace, its address and its MAC), and the
+// bridge's end of its veth is deleted, which takes the pod's end with it. Otherwise a new pod given the same address
+// would share the MAC with the old one on the bridge, which would deliver its traffic to either.
+func (n *network) removePodNamespace(uid string) {
+	name := n.prefix() + "-p-" + uid
+	if pids, err := exec.Command("ip", "netns", "pids", name).Output(); err == nil && len(strings.Fields(string(pids))) > 0 {
+		log.Printf("network: %d process(es) outlived the containers of pod %s; killed", len(strings.Fields(string(pids))), uid)
+		for _, p := range strings.Fields(string(pids)) {
+			exec.Command("kill", "-9", p).Run()
+		}
+	}
+	if out, err := ip("link", "del", n.prefix()+"p"+shortHash(uid)); err != nil && !strings.Contains(out, "Cannot find device") {
+		log.Printf("network: removing the veth of pod %s: %s", uid, out)
+	}
+	n.removeNamespace(name)
+}
+
 // NodeNamespace gives a node its namespace with its InternalIP.
 func (n *network) nodeNamespace(node string, addr net.IP) (string, error) {
 	if !n.nodeNet.Contains(addr) {

@@ -270,7 +270,7 @@ func (w *podWorker) finish() {
 	wg.Wait()
 	w.mu.Lock()
 	if w.ownNetns {
-		w.a.net.removeNamespace(w.netns)
+		w.a.net.removePodNamespace(string(w.uid))
 		w.ownNetns = false
 	}
 	w.mu.Unlock()

@@ -201,7 +201,7 @@ class DisaggregationIT extends UnderLoad {
 
   /** A chat completion through the client Service answered by a prefill and a decode of {@code revision}. */
   void chatThroughTheRouter(String revision) throws IOException {
-    Serving.Answer a = serving.chat(ns, PD, MODEL, null);
+    Serving.Answer a = serving.firstChat(ns, PD, MODEL, null);
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     JsonNode answer = a.json();
     assertThat(answer.get("choices").get(0).get("message").get("content").asText()).isNotBlank();
@@ -264,7 +264,7 @@ class DisaggregationIT extends UnderLoad {
   @Test
   void vllmMooncakeBehindVllmRouter0117ServesWithoutKvTransferAndSaysSo() throws IOException {
     String revision = applyVllm("Mooncake");
-    Serving.Answer a = serving.chat(ns, PD, MODEL, null);
+    Serving.Answer a = serving.firstChat(ns, PD, MODEL, null);
     assertThat(a.status()).as(a.body()).isEqualTo(200);
     assertThat(a.json().get("system_fingerprint").asText()).as("decode computed the prompt itself")
         .isEqualTo("pd prefill=none decode=" + revision);
