@@ -177,10 +177,13 @@ func (n *network) removeNamespace(name string) {
 func (n *network) removePodNamespace(uid string) {
 	name := n.prefix() + "-p-" + uid
 	if pids, err := exec.Command("ip", "netns", "pids", name).Output(); err == nil && len(strings.Fields(string(pids))) > 0 {
-		log.Printf("network: %d process(es) outlived the containers of pod %s; killed", len(strings.Fields(string(pids))), uid)
+		var what []string
 		for _, p := range strings.Fields(string(pids)) {
+			comm, _ := os.ReadFile("/proc/" + p + "/cmdline")
+			what = append(what, p+" "+strings.TrimSpace(strings.ReplaceAll(string(comm), "\x00", " ")))
 			exec.Command("kill", "-9", p).Run()
 		}
+		log.Printf("network: process(es) outlived the containers of pod %s, killed: %s", uid, strings.Join(what, "; "))
 	}
 	if out, err := ip("link", "del", n.prefix()+"p"+shortHash(uid)); err != nil && !strings.Contains(out, "Cannot find device") {
 		log.Printf("network: removing the veth of pod %s: %s", uid, out)
