@@ -1,0 +1,110 @@
+package io.deepseek.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.testing.Fixtures;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+class TrimmedStoreTest {
+  static final String POD = """
+      apiVersion: v1
+      kind: Pod
+      metadata:
+        name: deepseek-r1-0
+        namespace: ns
+        uid: u-1
+        labels: {app: deepseek-r1}
+        annotations: {kubectl.kubernetes.io/last-applied-configuration: '{}', keep: me}
+        managedFields: [{manager: kubectl, operation: Apply}]
+        ownerReferences: [{apiVersion: apps/v1, kind: StatefulSet, name: deepseek-r1, uid: s-1, controller: true}]
+      spec:
+        nodeName: gpu-0
+        containers:
+        - name: engine
+          image: lmsysorg/sglang:v0.5.18
+          ports: [{name: http, containerPort: 30000}]
+          resources: {limits: {nvidia.com/gpu: "8"}}
+          env: [{name: A, value: b}]
+      status:
+        phase: Running
+        podIP: 10.244.0.5
+        someFutureField: kept
+        conditions: [{type: Ready, status: "True"}, {type: PodScheduled, status: "True"}]
+        containerStatuses: [{name: engine, ready: true, restartCount: 0, image: x, imageID: y, state: {running: {startedAt: "2026-12-03T00:00:00Z"}}}]
+      """;
+
+  @Test
+  void aPodKeepsWhatIsReadAndItsEmptyMapsAreShared() {
+    Pod pod = Serialization.unmarshal(POD, Pod.class);
+    TrimmedStore.trim(pod);
+    assertThat(pod.getMetadata().getManagedFields()).isNull();
+    assertThat(pod.getMetadata().getAnnotations()).containsOnlyKeys("keep");
+    assertThat(pod.getSpec().getNodeName()).isEqualTo("gpu-0");
+    assertThat(pod.getSpec().getContainers()).singleElement().satisfies(c -> {
+      assertThat(c.getPorts()).singleElement().satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(30000));
+      assertThat(c.getImage()).isNull();
+    });
+    assertThat(pod.getStatus().getConditions()).hasSize(2);
+    assertThat(pod.getStatus().getAdditionalProperties()).as("an unknown field is kept").containsEntry("someFutureField", "kept");
+    Object shared = pod.getAdditionalProperties();
+    assertThat(pod.getMetadata().getAdditionalProperties()).isSameAs(shared);
+    assertThat(pod.getMetadata().getAdditionalProperties()).isEmpty();
+    assertThat(pod.getMetadata().getOwnerReferences().get(0).getAdditionalProperties()).isSameAs(shared);
+    assertThat(pod.getStatus().getConditions().get(1).getAdditionalProperties()).isSameAs(shared);
+    assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getRunning().getAdditionalProperties()).isSameAs(shared);
+    assertThat(EmptyMaps.share(pod)).as("nothing left to share").isZero();
+  }
+
+  @Test
+  void aTrimmedObjectStillSerializesCopiesAndBuildsAsBefore() {
+    Pod pod = Serialization.unmarshal(POD, Pod.class);
+    TrimmedStore.trim(pod);
+    Pod unshared = Serialization.unmarshal(POD, Pod.class);
+    TrimmedStore.trimFields(unshared);
+    assertThat(pod).isEqualTo(unshared);
+    assertThat(Serialization.asJson(pod)).isEqualTo(Serialization.asJson(unshared));
+    assertThat(Serialization.unmarshal(Serialization.asJson(pod), Pod.class).getStatus().getAdditionalProperties())
+        .containsEntry("someFutureField", "kept");
+    Pod built = new PodBuilder(pod).editMetadata().addToLabels("x", "y").endMetadata().build();
+    built.getMetadata().setAdditionalProperty("added", 1);
+    assertThat(built.getMetadata().getAdditionalProperties()).containsEntry("added", 1);
+    assertThatThrownBy(() -> pod.getMetadata().setAdditionalProperty("added", 1)).as("the cached object is read-only there")
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void aStatefulSetLosesItsTemplateSpecAndAServiceKeepsItsPorts() {
+    StatefulSet sts = new StatefulSetBuilder().withNewMetadata().withName("deepseek-r1").endMetadata().withNewSpec()
+        .withReplicas(2).withNewTemplate().withNewMetadata().addToLabels("a", "b").endMetadata().withNewSpec()
+        .addNewContainer().withName("engine").endContainer().endSpec().endTemplate().endSpec().build();
+    TrimmedStore.trim(sts);
+    assertThat(sts.getSpec().getTemplate().getSpec()).isNull();
+    assertThat(sts.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("a", "b");
+    assertThat(sts.getSpec().getReplicas()).isEqualTo(2);
+    Service svc = Serialization.unmarshal("""
+        apiVersion: v1
+        kind: Service
+        metadata: {name: s}
+        spec: {ports: [{port: 80, targetPort: http}], selector: {a: b}}
+        """, Service.class);
+    assertThat(EmptyMaps.share(svc)).isGreaterThanOrEqualTo(4);
+    assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+  }
+
+  @Test
+  void ourOwnResourceHasOnlyItsMetadataShared() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    String before = Serialization.asJson(d);
+    TrimmedStore.trim(d);
+    assertThat(Serialization.asJson(d)).isEqualTo(before);
+    assertThat(EmptyMaps.share(d.getMetadata())).isZero();
+  }
+}
