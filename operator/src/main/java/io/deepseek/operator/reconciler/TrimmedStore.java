@@ -21,7 +21,8 @@ import java.util.Map;
  *
  * <p>Every fabric8 model object also carries a map for fields its class does not know ({@code additionalProperties}),
  * made when the object is, and nearly always empty: at 1000 deployments the cached objects held 229,000 such maps, a
- * third of the live heap's maps (docs/performance.md). An empty one is replaced by one shared empty map.
+ * third of the live heap's maps (docs/performance.md). An empty one is replaced by one shared empty map, and the
+ * strings the objects repeat (namespaces, label values, owner kinds, phases) are interned ({@link Compactor}).
  */
 public class TrimmedStore<T extends HasMetadata> extends BasicItemStore<T> {
   static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
@@ -45,12 +46,8 @@ public class TrimmedStore<T extends HasMetadata> extends BasicItemStore<T> {
   static <T extends HasMetadata> T trim(T obj) {
     trimFields(obj);
     // Our own resources are not fabric8 model classes: only their metadata is.
-    EmptyMaps.share(isModel(obj.getClass()) ? obj : obj.getMetadata());
+    Compactor.compact(Compactor.isModel(obj.getClass()) ? obj : obj.getMetadata());
     return obj;
-  }
-
-  static boolean isModel(Class<?> type) {
-    return type.getName().startsWith(EmptyMaps.MODEL_PACKAGE);
   }
 
   static <T extends HasMetadata> void trimFields(T obj) {

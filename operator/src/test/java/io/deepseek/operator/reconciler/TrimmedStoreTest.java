@@ -21,6 +21,8 @@ class TrimmedStoreTest {
         name: deepseek-r1-0
         namespace: ns
         uid: u-1
+        resourceVersion: "42"
+        finalizers: []
         labels: {app: deepseek-r1}
         annotations: {kubectl.kubernetes.io/last-applied-configuration: '{}', keep: me}
         managedFields: [{manager: kubectl, operation: Apply}]
@@ -60,7 +62,30 @@ class TrimmedStoreTest {
     assertThat(pod.getMetadata().getOwnerReferences().get(0).getAdditionalProperties()).isSameAs(shared);
     assertThat(pod.getStatus().getConditions().get(1).getAdditionalProperties()).isSameAs(shared);
     assertThat(pod.getStatus().getContainerStatuses().get(0).getState().getRunning().getAdditionalProperties()).isSameAs(shared);
-    assertThat(EmptyMaps.share(pod)).as("nothing left to share").isZero();
+    assertThat(Compactor.compact(pod)).as("nothing left to share").isZero();
+  }
+
+  @Test
+  void theStringsCachedObjectsRepeatAreHeldOnceAndTheUniqueOnesAreLeftAlone() {
+    Pod one = Serialization.unmarshal(POD, Pod.class);
+    Pod two = Serialization.unmarshal(POD.replace("finalizers: []", "finalizers: [x/y]"), Pod.class);
+    assertThat(one.getMetadata().getNamespace()).as("Jackson makes a string per value").isNotSameAs(two.getMetadata().getNamespace());
+    TrimmedStore.trim(one);
+    TrimmedStore.trim(two);
+    assertThat(one.getMetadata().getNamespace()).isSameAs(two.getMetadata().getNamespace());
+    assertThat(one.getMetadata().getLabels().get("app")).as("a map's value").isSameAs(two.getMetadata().getLabels().get("app"));
+    assertThat(one.getMetadata().getOwnerReferences().get(0).getKind()).isSameAs(two.getMetadata().getOwnerReferences().get(0).getKind());
+    assertThat(one.getStatus().getPhase()).isSameAs(two.getStatus().getPhase());
+    assertThat(one.getStatus().getConditions().get(0).getType()).as("in a list's objects")
+        .isSameAs(two.getStatus().getConditions().get(0).getType());
+    assertThat(two.getMetadata().getFinalizers()).as("a list's strings").singleElement().isSameAs("x/y".intern());
+    assertThat(one.getStatus().getAdditionalProperties().get("someFutureField")).as("an unknown field's value")
+        .isSameAs(two.getStatus().getAdditionalProperties().get("someFutureField"));
+    assertThat(one.getMetadata().getUid()).as("unique by design: not interned").isNotSameAs(two.getMetadata().getUid());
+    assertThat(one.getMetadata().getResourceVersion()).isNotSameAs(two.getMetadata().getResourceVersion());
+    Pod plain = Serialization.unmarshal(POD, Pod.class);
+    TrimmedStore.trimFields(plain);
+    assertThat(one).as("reads as before").isEqualTo(plain);
   }
 
   @Test
@@ -95,7 +120,7 @@ class TrimmedStoreTest {
         metadata: {name: s}
         spec: {ports: [{port: 80, targetPort: http}], selector: {a: b}}
         """, Service.class);
-    assertThat(EmptyMaps.share(svc)).isGreaterThanOrEqualTo(4);
+    assertThat(Compactor.compact(svc)).isGreaterThanOrEqualTo(4);
     assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
   }
 
@@ -105,6 +130,6 @@ class TrimmedStoreTest {
     String before = Serialization.asJson(d);
     TrimmedStore.trim(d);
     assertThat(Serialization.asJson(d)).isEqualTo(before);
-    assertThat(EmptyMaps.share(d.getMetadata())).isZero();
+    assertThat(Compactor.compact(d.getMetadata())).isZero();
   }
 }
