@@ -53,8 +53,8 @@ public final class RevisionHistory {
   /** The deployment as it was at a stored revision: same metadata, that revision's spec. */
   public static DeepSeekDeployment at(DeepSeekDeployment current, ControllerRevision stored) {
     // The informer hands data (a RawExtension) back as whatever fabric8 made of it: a map or a generic resource. Through
-    // a JSON tree, both read the same.
-    JsonNode data = Json.MAPPER.valueToTree(stored.getData());
+    // a JSON tree, both read the same; the operator's informer store keeps it as JSON text (TrimmedStore).
+    JsonNode data = stored.getData() instanceof String text ? Json.parse(text) : Json.MAPPER.valueToTree(stored.getData());
     JsonNode spec = data == null ? null : data.get("spec");
     if (spec == null || !spec.isObject()) {
       throw new IllegalStateException("ControllerRevision " + stored.getMetadata().getName() + " holds no spec");

@@ -22,6 +22,24 @@ public final class Json {
     return MAPPER.valueToTree(value);
   }
 
+  /** The value as JSON text. */
+  public static String text(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write " + value.getClass().getName() + " as JSON", e);
+    }
+  }
+
+  /** JSON text as a tree. */
+  public static JsonNode parse(String text) {
+    try {
+      return MAPPER.readTree(text);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
   /** A deep copy through JSON: the copy shares nothing with the original. */
   @SuppressWarnings("unchecked")
   public static <T> T copy(T value) {

@@ -18,7 +18,7 @@ import java.util.Set;
  *   <li>its strings are interned, so that the namespaces, label values, owner kinds, node names, phases and condition
  *       types that thousands of cached objects repeat are held once (JSON field names, the maps' keys, are already
  *       shared by Jackson). The few strings that are unique by design (UIDs, resource versions, container IDs) are left
- *       alone.</li>
+ *       alone, as is a ControllerRevision's data.</li>
  * </ul>
  * For objects that are only read from now on (an informer's store): the shared map cannot be added to, while
  * serialization, builders and copies read it like any other (a builder copies it into a new map).
@@ -26,7 +26,8 @@ import java.util.Set;
 final class Compactor {
   static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
   private static final String EXTRA = "additionalProperties";
-  private static final Set<String> UNIQUE = Set.of("uid", "resourceVersion", "containerID");
+  /** Fields whose strings are unique by design, or (a ControllerRevision's data, kept as JSON text) large. */
+  private static final Set<String> UNIQUE = Set.of("uid", "resourceVersion", "containerID", "data");
   private static final Map<String, Object> SHARED = Collections.emptyMap();
 
   /** Per model class: its instance fields that hold objects, accessible (looked up once per class). */
@@ -129,22 +130,22 @@ final class Compactor {
     return n;
   }
 
-  /** A map as Jackson makes it (a LinkedHashMap): its values are interned in place, its keys are Jackson's already. */
+  /**
+   * A map as Jackson makes it (a LinkedHashMap): its values are interned in place (through replaceAll, which unlike an
+   * iteration of its entry set leaves no view object behind in the map), its keys are Jackson's already.
+   */
   @SuppressWarnings("unchecked")
   private static int map(HashMap<?, ?> map, int depth) {
-    int n = 0;
-    for (Map.Entry<?, ?> e : map.entrySet()) {
-      Object value = e.getValue();
-      if (value instanceof String s && !UNIQUE.contains(e.getKey())) {
+    int[] n = {0};
+    ((HashMap<Object, Object>) map).replaceAll((key, value) -> {
+      if (value instanceof String s && !UNIQUE.contains(key)) {
         String shared = s.intern();
-        if (shared != s) {
-          ((Map.Entry<Object, Object>) e).setValue(shared);
-          n++;
-        }
-      } else {
-        n += visit(value, depth + 1);
+        n[0] += shared == s ? 0 : 1;
+        return shared;
       }
-    }
-    return n;
+      n[0] += visit(value, depth + 1);
+      return value;
+    });
+    return n[0];
   }
 }

@@ -2,9 +2,11 @@ package io.deepseek.operator.reconciler;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.deepseek.operator.model.Json;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -16,7 +18,7 @@ import java.util.Map;
  * with their size. Every object loses its managedFields and kubectl's last-applied copy of itself (never read: the
  * operator decides writes by its own hash annotation). A pod keeps its status, its node and its containers' names and
  * ports (the engine's metrics port); a StatefulSet keeps everything but its pod template's spec (what it runs is known
- * from the revision label and the applied hash). The operator's own writes go into JOSDK's temporary cache whole, until
+ * from the revision label and the applied hash); a ControllerRevision keeps its data as JSON text. The operator's own writes go into JOSDK's temporary cache whole, until
  * the informer's copy (trimmed) replaces them.
  *
  * <p>Every fabric8 model object also carries a map for fields its class does not know ({@code additionalProperties}),
@@ -65,6 +67,10 @@ public class TrimmedStore<T extends HasMetadata> extends BasicItemStore<T> {
       pod.setSpec(spec);
     } else if (obj instanceof StatefulSet sts && sts.getSpec() != null && sts.getSpec().getTemplate() != null) {
       sts.getSpec().getTemplate().setSpec(null);
+    } else if (obj instanceof ControllerRevision rev && rev.getData() != null && !(rev.getData() instanceof String)) {
+      // Read only when a group is built at an older revision (RevisionHistory.at): kept as its JSON text, a tenth of
+      // the heap of the tree of maps Jackson makes of it.
+      rev.setData(Json.text(rev.getData()));
     }
   }
 }

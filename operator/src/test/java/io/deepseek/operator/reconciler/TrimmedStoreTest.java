@@ -8,6 +8,7 @@ import io.deepseek.operator.testing.Fixtures;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -122,6 +123,22 @@ class TrimmedStoreTest {
         """, Service.class);
     assertThat(Compactor.compact(svc)).isGreaterThanOrEqualTo(4);
     assertThat(svc.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
+  }
+
+  @Test
+  void aControllerRevisionKeepsItsDataAsJsonTextThatReadsAsBefore() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getMetadata().setNamespace("ns");
+    String revision = io.deepseek.operator.model.Revision.of(d);
+    // What the informer hands the store: the object as read from the API server.
+    String stored = Serialization.asJson(io.deepseek.operator.desired.RevisionHistory.of(d, revision));
+    ControllerRevision asRead = Serialization.unmarshal(stored, ControllerRevision.class);
+    ControllerRevision cached = TrimmedStore.trim(Serialization.unmarshal(stored, ControllerRevision.class));
+    assertThat(cached.getData()).isInstanceOf(String.class);
+    assertThat(io.deepseek.operator.model.Json.same(io.deepseek.operator.desired.RevisionHistory.at(d, cached).getSpec(),
+        io.deepseek.operator.desired.RevisionHistory.at(d, asRead).getSpec())).isTrue();
+    assertThat(io.deepseek.operator.desired.RevisionHistory.at(d, cached).getSpec().engine.image).isEqualTo(d.getSpec().engine.image);
+    assertThat(TrimmedStore.trim(cached).getData()).as("trimmed once").isSameAs(cached.getData());
   }
 
   @Test
