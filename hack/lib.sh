@@ -21,7 +21,7 @@ STANDIN_DIR="$CACHE_ROOT/bin/standins"
 # The operator's JVM options wherever this project starts it (hack/run-local.sh, the end-to-end tests, the benchmarks);
 # deploy/operator.yaml and the chart set the same in the container (JvmOptionsTest checks they agree). A bounded heap
 # with the serial collector, sized to what is live (a young generation a fifth of the heap, the old one kept 20-40%
-# free): 1000 deployments kept 66 MiB live; the client compiler only (C1): 290 MiB resident at 1000 instead of 349 with
+# free): 1000 deployments kept 65 MiB live; the client compiler only (C1): 290 MiB resident at 1000 instead of 349 with
 # C2 too, the same CPU time and latencies (docs/performance.md); an operator out of memory exits, and Kubernetes
 # restarts it.
 OPERATOR_JAVA_OPTS="-XX:+UseSerialGC -XX:NewRatio=4 -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -Xms64m -Xmx320m -XX:TieredStopAtLevel=1 -XX:+ExitOnOutOfMemoryError"
