@@ -177,7 +177,8 @@ func (a *agent) setNodeLinks(n *simNode, up bool) {
 	for _, w := range a.workersOn(n.name) {
 		w.mu.Lock()
 		if w.ownNetns {
-			links = append(links, a.net.prefix()+"p"+shortHash(string(w.uid)))
+			_, hostIf := a.net.podLinks(string(w.uid))
+			links = append(links, hostIf)
 		}
 		w.mu.Unlock()
 	}

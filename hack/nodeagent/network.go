@@ -175,20 +175,19 @@ func (n *network) removeNamespace(name string) {
 // bridge's end of its veth is deleted, which takes the pod's end with it. Otherwise a new pod given the same address
 // would share the MAC with the old one on the bridge, which would deliver its traffic to either.
 func (n *network) removePodNamespace(uid string) {
-	name := n.prefix() + "-p-" + uid
-	if pids, err := exec.Command("ip", "netns", "pids", name).Output(); err == nil && len(strings.Fields(string(pids))) > 0 {
-		var what []string
-		for _, p := range strings.Fields(string(pids)) {
-			comm, _ := os.ReadFile("/proc/" + p + "/cmdline")
-			what = append(what, p+" "+strings.TrimSpace(strings.ReplaceAll(string(comm), "\x00", " ")))
-			exec.Command("kill", "-9", p).Run()
-		}
-		log.Printf("network: process(es) outlived the containers of pod %s, killed: %s", uid, strings.Join(what, "; "))
+	name, hostIf := n.podLinks(uid)
+	if killed := killIn(name); len(killed) > 0 {
+		log.Printf("network: process(es) outlived the containers of pod %s, killed: %s", uid, strings.Join(killed, "; "))
 	}
-	if out, err := ip("link", "del", n.prefix()+"p"+shortHash(uid)); err != nil && !strings.Contains(out, "Cannot find device") {
+	if out, err := ip("link", "del", hostIf); err != nil && !strings.Contains(out, "Cannot find device") {
 		log.Printf("network: removing the veth of pod %s: %s", uid, out)
 	}
 	n.removeNamespace(name)
+}
+
+// podLinks names a pod's network namespace and the bridge's end of its veth.
+func (n *network) podLinks(uid string) (netns, hostIf string) {
+	return n.prefix() + "-p-" + uid, n.prefix() + "p" + shortHash(uid)
 }
 
 // NodeNamespace gives a node its namespace with its InternalIP.
@@ -202,8 +201,8 @@ func (n *network) nodeNamespace(node string, addr net.IP) (string, error) {
 
 // podNamespace gives a pod its namespace with its IP.
 func (n *network) podNamespace(uid string, addr net.IP) (string, error) {
-	name := n.prefix() + "-p-" + uid
-	return name, n.namespace(name, n.prefix()+"p"+shortHash(uid), addr, n.podNet, n.nodeNet, n.svcNet)
+	name, hostIf := n.podLinks(uid)
+	return name, n.namespace(name, hostIf, addr, n.podNet, n.nodeNet, n.svcNet)
 }
 
 // forwardAPIServer lets kube-proxy in the client namespace reach the API server, which listens on the host's loopback.
@@ -263,13 +262,24 @@ func removeNamespaces(prefix string) {
 		if len(f) == 0 || !strings.HasPrefix(f[0], prefix+"-") {
 			continue
 		}
-		if pids, err := exec.Command("ip", "netns", "pids", f[0]).Output(); err == nil {
-			for _, p := range strings.Fields(string(pids)) {
-				exec.Command("kill", "-9", p).Run()
-			}
-		}
+		killIn(f[0])
 		ip("netns", "del", f[0])
 	}
+}
+
+// killIn kills (SIGKILL) every process in the network namespace; it returns each one's pid and command line.
+func killIn(netns string) []string {
+	pids, err := exec.Command("ip", "netns", "pids", netns).Output()
+	if err != nil {
+		return nil
+	}
+	var killed []string
+	for _, p := range strings.Fields(string(pids)) {
+		cmdline, _ := os.ReadFile("/proc/" + p + "/cmdline")
+		killed = append(killed, p+" "+strings.TrimSpace(strings.ReplaceAll(string(cmdline), "\x00", " ")))
+		exec.Command("kill", "-9", p).Run()
+	}
+	return killed
 }
 
 func ip(args ...string) (string, error) {
