@@ -24,7 +24,7 @@ import java.util.Set;
  * serialization, builders and copies read it like any other (a builder copies it into a new map).
  */
 final class Compactor {
-  static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
+  private static final String MODEL_PACKAGE = "io.fabric8.kubernetes.api.model";
   private static final String EXTRA = "additionalProperties";
   /** Fields whose strings are unique by design, or (a ControllerRevision's data, kept as JSON text) large. */
   private static final Set<String> UNIQUE = Set.of("uid", "resourceVersion", "containerID", "data");
@@ -35,7 +35,7 @@ final class Compactor {
     @Override
     protected List<Field> computeValue(Class<?> type) {
       List<Field> fields = new ArrayList<>();
-      for (Class<?> c = type; c != null && c.getName().startsWith(MODEL_PACKAGE); c = c.getSuperclass()) {
+      for (Class<?> c = type; c != null && isModel(c); c = c.getSuperclass()) {
         for (Field f : c.getDeclaredFields()) {
           if (!Modifier.isStatic(f.getModifiers()) && !f.getType().isPrimitive() && !UNIQUE.contains(f.getName())) {
             f.setAccessible(true);

@@ -1,8 +1,8 @@
 package io.deepseek.operator.reconciler;
 
+import io.deepseek.operator.model.Json;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
-import io.deepseek.operator.model.Json;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -18,8 +18,8 @@ import java.util.Map;
  * with their size. Every object loses its managedFields and kubectl's last-applied copy of itself (never read: the
  * operator decides writes by its own hash annotation). A pod keeps its status, its node and its containers' names and
  * ports (the engine's metrics port); a StatefulSet keeps everything but its pod template's spec (what it runs is known
- * from the revision label and the applied hash); a ControllerRevision keeps its data as JSON text. The operator's own writes go into JOSDK's temporary cache whole, until
- * the informer's copy (trimmed) replaces them.
+ * from the revision label and the applied hash); a ControllerRevision keeps its data as JSON text. The operator's own
+ * writes go into JOSDK's temporary cache whole, until the informer's copy (trimmed) replaces them.
  *
  * <p>Every fabric8 model object also carries a map for fields its class does not know ({@code additionalProperties}),
  * made when the object is, and nearly always empty: at 1000 deployments the cached objects held 229,000 such maps, a

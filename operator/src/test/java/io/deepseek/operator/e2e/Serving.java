@@ -1,5 +1,7 @@
 package io.deepseek.operator.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -69,22 +71,12 @@ final class Serving {
   /**
    * The first chat with a Service whose pods just became Ready: kube-proxy programs the address only after the endpoint
    * slice controller has listed the ready pods (about a second; more on a busy machine), and until then the address
-   * refuses connections, as on any cluster. Retried while it refuses, for up to 30 s; any HTTP answer is returned.
+   * refuses connections, as on any cluster. Retried while it refuses (the test fails if it still does after 30 s); any
+   * HTTP answer is returned.
    */
   Answer firstChat(String ns, String service, String model, String apiKey) {
-    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (true) {
-      Answer a = chat(ns, service, model, apiKey);
-      if (a.status() != 0 || !a.body().contains("Failed to connect") || System.nanoTime() > until) {
-        return a;
-      }
-      try {
-        Thread.sleep(500);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return a;
-      }
-    }
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+        .until(() -> chat(ns, service, model, apiKey), a -> a.status() != 0 || !a.body().contains("Failed to connect"));
   }
 
   /** A pod's /metrics, read from this machine (the pod's address is on the cluster bridge). */
