@@ -117,7 +117,8 @@ bg apiserver "$B/kube-apiserver" "${audit[@]}" --etcd-servers=http://127.0.0.1:$
   --authorization-mode=Node,RBAC --allow-privileged=true --profiling=false
 wait_for kube-apiserver 120 apiserver_ready
 
-bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeconfig" \
+# DSO_KCM_V=<n>: the controller manager's log verbosity (2 logs each object the garbage collector deletes; ChaosIT uses it).
+bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeconfig" --v="${DSO_KCM_V:-0}" \
   --authentication-kubeconfig="$RUN/kcm.kubeconfig" --authorization-kubeconfig="$RUN/kcm.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port=$KCM_PORT --leader-elect=false --use-service-account-credentials=true \
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \

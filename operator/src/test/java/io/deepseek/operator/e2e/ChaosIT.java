@@ -88,7 +88,7 @@ class ChaosIT {
     System.out.printf("[chaos] seed %d: %d kills, %d deployments (-Ddso.chaos.seed=%d repeats the moments)%n", seed, kills,
         deployments, seed);
     cluster = LocalCluster.startWithoutOperator(Map.of("DSO_CLUSTER_DIR", LocalCluster.cacheDir().resolve("cluster-chaos").toString(),
-        "DSO_PORT_OFFSET", "300", "DSO_AGENT", "off",
+        "DSO_PORT_OFFSET", "300", "DSO_AGENT", "off", "DSO_KCM_V", "2",
         // Twice the GPUs the deployments can ask for: a recreated group's old pods hold theirs until kwok has removed them.
         "DSO_H100_NODES", Integer.toString((2 * deployments * MAX_REPLICAS * 2 + 7) / 8 + 2),
         "DSO_H200_NODES", "0", "DSO_A2_NODES", "0", "DSO_A3_NODES", "0"));
@@ -173,7 +173,8 @@ class ChaosIT {
     System.out.printf("[chaos] %d invariant checks; every deployment converged %.1f s after the last fault%n", checks.get(), convergedS);
     System.out.printf("[chaos] violations: %s%n", violations.isEmpty() ? "none" : counts(violations));
     examples.forEach((kind, list) -> list.forEach(e -> System.out.printf("[chaos]   %s: %s%n", kind, e)));
-    assertThat(violations).as("invariant violations (seed %d; examples above)", seed).isEmpty();
+    // The examples go into the failure itself too: a CI log's tail keeps the failure, not the lines above it.
+    assertThat(violations).as("invariant violations (seed %d): %s", seed, examples).isEmpty();
     assertThat(done.values().stream().mapToLong(AtomicLong::get).sum()).as("changes that settled").isGreaterThan(0);
   }
 
@@ -445,9 +446,23 @@ class ChaosIT {
     for (HasMetadata o : objects) {
       for (OwnerReference ref : o.getMetadata().getOwnerReferences()) {
         if (!uids.contains(ref.getUid()) && o.getMetadata().getDeletionTimestamp() == null) {
-          violation("orphan", o.getKind() + " " + o.getMetadata().getName() + " owned by the gone " + ref.getKind() + " " + ref.getName());
+          violation("orphan", o.getKind() + " " + o.getMetadata().getName() + " (uid " + o.getMetadata().getUid() + ", created "
+              + o.getMetadata().getCreationTimestamp() + ", finalizers " + o.getMetadata().getFinalizers() + ") owned by the gone "
+              + ref.getKind() + " " + ref.getName() + " (uid " + ref.getUid() + "); the controller manager on them: "
+              + logLines("controller-manager.log", o.getMetadata().getUid(), ref.getUid(), "\\\"" + o.getMetadata().getName() + "\\\""));
         }
       }
+    }
+  }
+
+  /** The last lines of one of the cluster's logs that mention any of the words (each cut to 400 characters). */
+  List<String> logLines(String log, String... words) {
+    try (var lines = java.nio.file.Files.lines(cluster.clusterDir().resolve("log").resolve(log))) {
+      List<String> hits = lines.filter(l -> java.util.Arrays.stream(words).anyMatch(l::contains))
+          .map(l -> l.length() > 400 ? l.substring(0, 400) + "..." : l).collect(Collectors.toList());
+      return hits.subList(Math.max(0, hits.size() - 4), hits.size());
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      return List.of("(" + e.getMessage() + ")");
     }
   }
 
