@@ -41,6 +41,8 @@ public final class Reasons {
   public static final String SCALED_UP = "ScaledUp";
   public static final String SCALED_DOWN = "ScaledDown";
   public static final String NOT_READY = "NotReady";
+  /** A pod outlived its StatefulSet (the garbage collector missed it) and the operator deletes it. */
+  public static final String STRAY_POD = "StrayPod";
   /** With roles: both roles' first groups are scheduled. */
   public static final String PLACED = "Placed";
 

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,34 +28,42 @@ import java.util.Set;
  * @param capacity with roles, until both roles' first groups are placed: the nodes' free resources; null when not read
  * @param routerEndpoints with roles, while routers of two revisions exist: the revisions whose router the client
  *     Service's endpoints hold as ready ({@link RouterEndpoints}); null when not read (or not readable)
+ * @param strays pods whose StatefulSet is gone ({@link Observer#strays}), by pod UID, each with the moment the operator
+ *     first saw it so: normally the garbage collector deletes such a pod at once; one that stays was missed by it
  */
 public record Observation(DeepSeekDeploymentStatus recorded, List<Pod> pods, Map<String, StatefulSet> statefulSets,
     Map<String, Service> services, Map<String, ControllerRevision> revisions, List<GroupSetView> groupSets,
     Map<String, String> foreign, MetricsReading metrics, Map<String, HasMetadata> routing,
-    Capacity capacity, Set<String> routerEndpoints) {
+    Capacity capacity, Set<String> routerEndpoints, Map<String, Instant> strays) {
 
   /** The same observation, knowing which of the names the plan wants to create are taken. */
   public Observation withForeign(Map<String, String> taken) {
     return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, Map.copyOf(taken), metrics, routing,
-        capacity, routerEndpoints);
+        capacity, routerEndpoints, strays);
   }
 
   /** The same observation with the engines' metrics as last read. */
   public Observation withMetrics(MetricsReading reading) {
     return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, reading, routing, capacity,
-        routerEndpoints);
+        routerEndpoints, strays);
   }
 
   /** The same observation with the nodes' free resources as read. */
   public Observation withCapacity(Capacity read) {
     return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, read,
-        routerEndpoints);
+        routerEndpoints, strays);
   }
 
   /** The same observation with the revisions whose router the client Service sends to, as read. */
   public Observation withRouterEndpoints(Set<String> read) {
     return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, capacity,
-        read == null ? null : Set.copyOf(read));
+        read == null ? null : Set.copyOf(read), strays);
+  }
+
+  /** The same observation with the stray pods' first sightings (see {@link #strays}). */
+  public Observation withStrays(Map<String, Instant> since) {
+    return new Observation(recorded, pods, statefulSets, services, revisions, groupSets, foreign, metrics, routing, capacity,
+        routerEndpoints, Map.copyOf(since));
   }
 
   public static String key(HasMetadata o) {

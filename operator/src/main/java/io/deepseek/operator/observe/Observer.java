@@ -5,6 +5,7 @@ import io.deepseek.operator.model.DeploymentModel;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.model.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
@@ -16,9 +17,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -46,7 +49,20 @@ public final class Observer {
     Map<String, HasMetadata> routers = new TreeMap<>();
     routing.forEach(r -> routers.put(Observation.key(r), r));
     return new Observation(d.getStatus(), allPods, sets, byName(services), byName(revisions), List.copyOf(views),
-        Map.of(), null, routers, null, null);
+        Map.of(), null, routers, null, null, Map.of());
+  }
+
+  /**
+   * The deployment's pods that are not terminating and whose StatefulSet (by UID) is not among its cached StatefulSets:
+   * their StatefulSet is gone (the garbage collector is about to delete them) or, for a moment, not cached yet. Pods of
+   * other controllers (a router's ReplicaSet) are not counted.
+   */
+  public static List<Pod> strays(Observation o) {
+    Set<String> uids = o.statefulSets().values().stream().map(s -> s.getMetadata().getUid()).collect(Collectors.toSet());
+    return o.pods().stream().filter(p -> !Pods.terminating(p)).filter(p -> {
+      OwnerReference owner = Pods.statefulSet(p);
+      return owner != null && !uids.contains(owner.getUid());
+    }).toList();
   }
 
   /** Whether an object belongs to the set of groups of {@code m}: its role's, or with no role, one without a role. */

@@ -75,6 +75,13 @@ public final class Pods {
         .stream().map(OwnerReference::getUid).anyMatch(u -> Objects.equals(u, ownerUid))).toList();
   }
 
+  /** The StatefulSet that controls a pod (its controller owner reference), or null when none does. */
+  public static OwnerReference statefulSet(Pod p) {
+    List<OwnerReference> owners = p.getMetadata().getOwnerReferences();
+    return owners == null ? null : owners.stream().filter(o -> Boolean.TRUE.equals(o.getController()))
+        .filter(o -> "StatefulSet".equals(o.getKind()) && "apps/v1".equals(o.getApiVersion())).findFirst().orElse(null);
+  }
+
   /** The scheduler's message when it cannot place the pod, or null. */
   public static String unschedulable(Pod p) {
     if (p.getStatus() == null || p.getStatus().getConditions() == null) {

@@ -26,7 +26,8 @@ import java.util.Objects;
  * @param autoscaling what the autoscaler measured and decided, for status.autoscaling; null without spec.autoscaling
  * @param autoscaleAt when a stabilization window that is running ends (the autoscaler decides again then, whether or
  *     not the metrics change), a role's ready group has settled with its router, placement looks again, or a router
- *     hand-over looks at the client Service's endpoints again; null when none
+ *     hand-over looks at the client Service's endpoints again, or a pod that outlived its StatefulSet is due for
+ *     deletion; null when none
  * @param placement with roles: whether both roles' first groups are placed together (Placement), for status.placement;
  *     null without roles
  */
@@ -81,7 +82,7 @@ public record Plan(String revision, List<String> problems, DeepSeekDeploymentSta
         false, reason, replicas, null, null, null);
   }
 
-  /** The earliest moment this deployment must be reconciled again: a recovery's back-off or an autoscaling window. */
+  /** The earliest moment this deployment must be reconciled again: a recovery's back-off, or any of autoscaleAt's. */
   public Instant wakeAt() {
     Instant recovery = groupSets.stream().map(GroupSetPlan::wakeAt).filter(Objects::nonNull).min(Instant::compareTo).orElse(null);
     if (recovery == null || (autoscaleAt != null && autoscaleAt.isBefore(recovery))) {

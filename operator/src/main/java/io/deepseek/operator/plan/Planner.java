@@ -23,6 +23,7 @@ import io.deepseek.operator.observe.GroupView;
 import io.deepseek.operator.observe.Observation;
 import io.deepseek.operator.observe.Pods;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -41,16 +42,21 @@ import java.util.TreeMap;
  * The plan step: from the model, the observation and the clock to a {@link Plan}. Pure. Each decision has its place
  * here, in the order it is made: recovery (which groups to recreate, counted first), the Services and the revision
  * history, the rollout (the leader StatefulSet's replicas and partition), the workers of each group, the members each
- * group was formed with, and the revisions nobody runs any more.
+ * group was formed with, the pods that outlived their StatefulSet, and the revisions nobody runs any more.
  */
 public final class Planner {
   /** The deployment; with spec.autoscaling, once decided, sized with the autoscaler's count. */
   private DeploymentModel m;
-  /** When to plan again without a change: a stabilization window ends, or a role's group has settled with its router. */
+  /** When to plan again without a change: the earliest moment any decision asks for (see Plan's autoscaleAt). */
   private Instant autoscaleAt;
   static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(5);
   /** How soon a rollout waiting for the client Service's endpoints looks again (they are read, not watched). */
   static final java.time.Duration ENDPOINTS_RECHECK = java.time.Duration.ofSeconds(1);
+  /**
+   * How long a pod may outlive its StatefulSet before the operator deletes it: the garbage collector normally does so
+   * within a second; one it has not touched by then it missed (see {@link #strays}).
+   */
+  static final java.time.Duration STRAY_GRACE = java.time.Duration.ofSeconds(30);
   private final DeepSeekDeployment d;
   private final Observation o;
   private final Instant now;
@@ -184,6 +190,7 @@ public final class Planner {
       }
       workers(set, view, setPlan, step.replicas());
     }
+    strays();
     pruneHistory();
     Plan plan = new Plan(revision, List.of(), countersFirst, deletes, applies, events, List.copyOf(setPlans),
         List.copyOf(conflicts), false, null, wanted.values().stream().mapToInt(Integer::intValue).sum(), autoscaling, autoscaleAt,
@@ -768,6 +775,34 @@ public final class Planner {
         normal(Reasons.CREATED_GROUP_WORKERS, groupName(m, g) + ": created " + (m.nodes() - 1) + " worker(s) for leader "
             + leader.getMetadata().getName() + " (" + Pods.ip(leader) + ") at revision " + leaderRevision);
       }
+    }
+  }
+
+  /**
+   * Deletes the pods that have outlived their StatefulSet by {@link #STRAY_GRACE}. The garbage collector deletes a
+   * StatefulSet's pods once it is gone, but it misses them when the StatefulSet was deleted and made again under the same
+   * name while its watch was broken (an API server or etcd restart): it relists, sees the name still there, takes the
+   * new StatefulSet for an update of the old and keeps the old one's pods for good (kubernetes/kubernetes#120862). Such
+   * a pod holds its node's accelerators and its name, so the new StatefulSet cannot make the pod it wants: the group
+   * never forms. The delete names the pod's UID, so a replacement is never touched.
+   */
+  private void strays() {
+    for (Pod p : o.pods()) {
+      String uid = p.getMetadata().getUid();
+      Instant since = uid == null ? null : o.strays().get(uid);
+      if (since == null || deleted(p)) {
+        continue;
+      }
+      Instant due = since.plus(STRAY_GRACE);
+      if (now.isBefore(due)) {
+        wake(due);
+        continue;
+      }
+      OwnerReference owner = Pods.statefulSet(p);
+      warn(Reasons.STRAY_POD, "pod " + p.getMetadata().getName() + " has outlived its StatefulSet " + owner.getName() + " (UID "
+          + owner.getUid() + ") by " + STRAY_GRACE.toSeconds() + "s or more: the garbage collector missed it; deleting the pod");
+      delete(p, "deleting pod " + p.getMetadata().getName() + ": its StatefulSet " + owner.getName() + " (UID " + owner.getUid()
+          + ") is gone since " + since + " at least");
     }
   }
 

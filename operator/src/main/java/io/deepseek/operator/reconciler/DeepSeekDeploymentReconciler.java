@@ -74,6 +74,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
   private final EngineMetricsPoller metrics = new EngineMetricsPoller();
   private final CapacityReader capacity = new CapacityReader();
   private final RouterEndpointsReader routerEndpoints = new RouterEndpointsReader();
+  private final StraySightings strays = new StraySightings();
   private final AutoscalingGauges gauges;
   private final DeploymentMetrics deploymentMetrics;
   /** The informer of each kind the operator writes, by kind: its own writes go into the cache at once. */
@@ -111,6 +112,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
           public void onResourceDeleted(DeepSeekDeployment d) {
             super.onResourceDeleted(d);
             metrics.forget(d);
+            strays.forget(ResourceID.fromResource(d));
             gauges.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
             deploymentMetrics.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
           }
@@ -160,6 +162,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     Observation observed = Observer.observe(model, ctx.getSecondaryResources(Pod.class),
         ctx.getSecondaryResources(StatefulSet.class), ctx.getSecondaryResources(Service.class),
         ctx.getSecondaryResources(ControllerRevision.class), routing(ctx));
+    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+    observed = observed.withStrays(strays.update(ResourceID.fromResource(d), Observer.strays(observed), now));
     if (model.autoscaled()) {
       observed = observed.withMetrics(metrics.latest(d));
     }
@@ -170,7 +174,6 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       observed = routerEndpoints.read(ctx.getClient(), model, observed);
     }
     Admission.Verdict verdict = admission.judge(resolved, model, ctx);
-    Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
     Plan plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
     Map<String, String> taken = Admission.taken(ctx.getClient(), d, Planner.creates(plan));
     if (!taken.isEmpty()) {

@@ -464,4 +464,66 @@ class PlannerTest {
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getSecurityContext().getCapabilities().getAdd()).as("with RDMA").containsExactly("IPC_LOCK");
   }
+
+  /** A pod controlled by an owner of this kind (apiVersion/kind), as the StatefulSet or ReplicaSet controller makes it. */
+  static Pod controlledBy(String name, String uid, String apiVersion, String kind, String ownerName, String ownerUid) {
+    return new PodBuilder().withNewMetadata().withName(name).withUid(uid)
+        .addToLabels(Labels.POSITION, Labels.POSITION_WORKER).addToLabels(Labels.GROUP_INDEX, "0")
+        .addNewOwnerReference().withApiVersion(apiVersion).withKind(kind).withName(ownerName).withUid(ownerUid)
+        .withController(true).endOwnerReference().endMetadata().build();
+  }
+
+  Observation observeWithStrays(Map<String, Instant> since) {
+    DeploymentModel m = DeploymentModel.of(d);
+    return Observer.observe(m, pods, sets, services, revisions).withStrays(since);
+  }
+
+  /**
+   * The garbage collector misses a StatefulSet deleted and made again under the same name while its watch was broken,
+   * and keeps the old one's pods (kubernetes/kubernetes#120862): the new StatefulSet cannot make a pod of that name, and
+   * the group never forms. A pod that has outlived its StatefulSet by the grace is deleted, by its UID, with a Warning.
+   */
+  @Test
+  void aPodThatOutlivedItsStatefulSetIsDeletedOnceTheGraceHasPassed() {
+    pods.add(leader(0, "l0", rev, "192.0.2.1"));
+    StatefulSet current = workerSet(0, "l0", rev);
+    sets.add(current);
+    Pod stray = controlledBy("deepseek-r1-0-1", "stray", "apps/v1", "StatefulSet", "deepseek-r1-0", "sts-gone");
+    pods.add(stray);
+    pods.add(controlledBy("deepseek-r1-0-2", "kept", "apps/v1", "StatefulSet", "deepseek-r1-0", current.getMetadata().getUid()));
+
+    assertThat(Observer.strays(observeWithStrays(Map.of()))).containsExactly(stray);
+    Instant seen = NOW.minusSeconds(10);
+    DeploymentModel m = DeploymentModel.of(d);
+    Plan early = Planner.plan(m, observeWithStrays(Map.of("stray", seen)), List.of(), NOW);
+    assertThat(deleted(early)).as("the garbage collector may still take it").isEmpty();
+    assertThat(early.wakeAt()).isEqualTo(seen.plus(Planner.STRAY_GRACE));
+
+    Plan due = Planner.plan(m, observeWithStrays(Map.of("stray", seen)), List.of(), seen.plus(Planner.STRAY_GRACE));
+    assertThat(due.deletes()).singleElement().satisfies(del -> {
+      assertThat(del.object().getMetadata().getName()).isEqualTo("deepseek-r1-0-1");
+      assertThat(del.object().getMetadata().getUid()).as("deleted by UID: a replacement is never touched").isEqualTo("stray");
+      assertThat(del.foreground()).isFalse();
+    });
+    assertThat(due.events()).filteredOn(e -> Reasons.STRAY_POD.equals(e.reason())).singleElement().satisfies(e -> {
+      assertThat(e.warning()).isTrue();
+      assertThat(e.message()).contains("deepseek-r1-0-1", "deepseek-r1-0", "sts-gone");
+    });
+  }
+
+  @Test
+  void onlyLivePodsOfAStatefulSetThatIsNotCachedAreStrays() {
+    StatefulSet terminating = workerSet(0, "l0", rev);
+    terminating.getMetadata().setDeletionTimestamp("2026-11-22T11:59:59Z");
+    sets.add(terminating);
+    pods.add(controlledBy("deepseek-r1-0-1", "of-terminating-set", "apps/v1", "StatefulSet", "deepseek-r1-0",
+        terminating.getMetadata().getUid()));
+    Pod leaving = controlledBy("deepseek-r1-1-1", "leaving", "apps/v1", "StatefulSet", "deepseek-r1-1", "sts-gone");
+    leaving.getMetadata().setDeletionTimestamp("2026-11-22T11:59:59Z");
+    pods.add(leaving);
+    pods.add(controlledBy("deepseek-r1-router-abc", "router", "apps/v1", "ReplicaSet", "deepseek-r1-router-5f", "rs"));
+    pods.add(leader(2, "l2", rev, "192.0.2.3"));
+
+    assertThat(Observer.strays(observeWithStrays(Map.of()))).isEmpty();
+  }
 }

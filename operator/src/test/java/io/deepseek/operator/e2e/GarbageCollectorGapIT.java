@@ -1,0 +1,126 @@
+package io.deepseek.operator.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import io.deepseek.operator.model.Reasons;
+import io.deepseek.operator.status.Conditions;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The garbage collector's gap (kubernetes/kubernetes#120862), made on purpose: a group's worker StatefulSet is deleted
+ * and made again under the same name while the controller manager's watches are broken. On its return the garbage
+ * collector relists, takes the new StatefulSet for an update of the old one, and never deletes the old one's pod; the
+ * new StatefulSet cannot make its pod of that name, and the group would never form again. ChaosIT met this by chance
+ * (an API server restart among its faults). The operator deletes a pod that has outlived its StatefulSet by 30 s.
+ *
+ * <p>The gap is made exactly: the controller manager is stopped (SIGSTOP), the API server restarted (so that the
+ * controller manager's next watch asks for a resource version the new API server no longer has, and it relists), the
+ * StatefulSet deleted (the operator makes it again at once), then the controller manager resumed. A cluster of its own
+ * (kwok only, port offset 300, as ChaosIT's).
+ */
+class GarbageCollectorGapIT {
+  LocalCluster cluster;
+  Process operator;
+  String kcmPid;
+
+  @Test
+  void aPodTheGarbageCollectorMissedIsDeletedAndTheGroupFormsAgain() throws Exception {
+    cluster = LocalCluster.startWithoutOperator(Map.of("DSO_CLUSTER_DIR", LocalCluster.cacheDir().resolve("cluster-gc-gap").toString(),
+        "DSO_PORT_OFFSET", "300", "DSO_AGENT", "off", "DSO_KCM_V", "2",
+        "DSO_H100_NODES", "3", "DSO_H200_NODES", "0", "DSO_A2_NODES", "0", "DSO_A3_NODES", "0"));
+    String ns = cluster.createNamespace("gc-gap");
+    operator = cluster.startOperatorProcess("gc-gap-operator", cluster.kubeconfig, cluster.operatorJavaOptions(),
+        cluster.root.resolve("operator/target/operator-gc-gap.log")).process();
+    DeepSeekDeployment d = Serialization.unmarshal("""
+        apiVersion: serving.deepseek-operator.io/v1alpha1
+        kind: DeepSeekDeployment
+        metadata: {name: gap}
+        spec:
+          replicas: 1
+          model: {name: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, source: {hostPath: /data/models/DeepSeek-R1-Distill-Qwen-1.5B}}
+          engine: {type: SGLang, image: lmsysorg/sglang:v0.5.18}
+          accelerator: {type: NvidiaGPU, perNode: 1}
+          parallelism: {nodes: 2, tensor: 2}
+          shutdown: {drainDelay: 0s}
+        """, DeepSeekDeployment.class);
+    var deployments = cluster.client.resources(DeepSeekDeployment.class).inNamespace(ns);
+    deployments.resource(d).create();
+    await("Ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> ready(ns));
+
+    StatefulSet old = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
+    Pod oldWorker = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
+    assertThat(oldWorker.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(old.getMetadata().getUid());
+
+    kcmPid = java.nio.file.Files.readString(cluster.clusterDir().resolve("pid/controller-manager")).strip();
+    signal("STOP");
+    LocalCluster.Run restart = cluster.run(List.of("bash", cluster.root.resolve("hack/cluster/restart.sh").toString(), "apiserver"),
+        Duration.ofMinutes(3));
+    assertThat(restart.code()).as(restart.output()).isZero();
+    cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").withPropagationPolicy(
+        io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
+    await("the operator makes the worker StatefulSet again").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          StatefulSet s = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
+          return s != null && !s.getMetadata().getUid().equals(old.getMetadata().getUid());
+        });
+    signal("CONT");
+    kcmPid = null;
+
+    // The gap is there: the garbage collector, running again, leaves the old worker alone (until the operator's grace).
+    Thread.sleep(10_000);
+    Pod still = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
+    assertThat(still).as("the old worker pod, 10 s after the controller manager resumed").isNotNull();
+    assertThat(still.getMetadata().getUid()).as("the garbage collector missed it (the gap this test makes)")
+        .isEqualTo(oldWorker.getMetadata().getUid());
+    assertThat(still.getMetadata().getDeletionTimestamp()).isNull();
+
+    // The operator deletes it once it has outlived its StatefulSet by 30 s; the StatefulSet controller, on its next retry
+    // (it backs off after each "already exists"), makes the new worker, and the group forms.
+    await("the group forms again with a worker of the new StatefulSet").atMost(Duration.ofMinutes(4))
+        .pollInterval(Duration.ofMillis(500)).until(() -> {
+          Pod w = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
+          StatefulSet s = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
+          return w != null && s != null && w.getMetadata().getOwnerReferences().get(0).getUid().equals(s.getMetadata().getUid())
+              && ready(ns);
+        });
+    assertThat(cluster.client.v1().events().inNamespace(ns).list().getItems())
+        .filteredOn(e -> Reasons.STRAY_POD.equals(e.getReason()))
+        .isNotEmpty().allSatisfy(e -> {
+          assertThat(e.getType()).isEqualTo("Warning");
+          assertThat(e.getMessage()).contains("gap-0-1", old.getMetadata().getUid());
+        });
+  }
+
+  boolean ready(String ns) {
+    DeepSeekDeployment d = cluster.client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("gap").get();
+    return d != null && d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().observedGeneration)
+        && Conditions.isTrue(d.getStatus().conditions, "Ready") && !Conditions.isTrue(d.getStatus().conditions, "Progressing");
+  }
+
+  void signal(String sig) {
+    LocalCluster.Run r = cluster.run(List.of("kill", "-" + sig, kcmPid), Duration.ofSeconds(10));
+    assertThat(r.code()).as("kill -%s the controller manager: %s", sig, r.output()).isZero();
+  }
+
+  @AfterEach
+  void stop() {
+    if (kcmPid != null) {
+      signal("CONT");
+    }
+    if (operator != null) {
+      operator.destroyForcibly();
+    }
+    if (cluster != null) {
+      cluster.run(List.of("bash", cluster.root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(2));
+    }
+  }
+}
