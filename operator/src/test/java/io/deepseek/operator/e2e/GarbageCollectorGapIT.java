@@ -8,7 +8,6 @@ import io.deepseek.operator.model.Reasons;
 import io.deepseek.operator.status.Conditions;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,18 +39,7 @@ class GarbageCollectorGapIT {
     String ns = cluster.createNamespace("gc-gap");
     operator = cluster.startOperatorProcess("gc-gap-operator", cluster.kubeconfig, cluster.operatorJavaOptions(),
         cluster.root.resolve("operator/target/operator-gc-gap.log")).process();
-    DeepSeekDeployment d = Serialization.unmarshal("""
-        apiVersion: serving.deepseek-operator.io/v1alpha1
-        kind: DeepSeekDeployment
-        metadata: {name: gap}
-        spec:
-          replicas: 1
-          model: {name: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, source: {hostPath: /data/models/DeepSeek-R1-Distill-Qwen-1.5B}}
-          engine: {type: SGLang, image: lmsysorg/sglang:v0.5.18}
-          accelerator: {type: NvidiaGPU, perNode: 1}
-          parallelism: {nodes: 2, tensor: 2}
-          shutdown: {drainDelay: 0s}
-        """, DeepSeekDeployment.class);
+    DeepSeekDeployment d = SmallDeployment.named("gap");
     var deployments = cluster.client.resources(DeepSeekDeployment.class).inNamespace(ns);
     deployments.resource(d).create();
     await("Ready").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> ready(ns));

@@ -216,18 +216,7 @@ abstract class ScaleController {
 
     @Override
     void create(String ns, String name) {
-      DeepSeekDeployment d = Serialization.unmarshal("""
-          apiVersion: serving.deepseek-operator.io/v1alpha1
-          kind: DeepSeekDeployment
-          metadata: {name: %s}
-          spec:
-            replicas: 1
-            model: {name: deepseek-ai/DeepSeek-R1-Distill-Qwen-1.5B, source: {hostPath: /data/models/DeepSeek-R1-Distill-Qwen-1.5B}}
-            engine: {type: SGLang, image: lmsysorg/sglang:v0.5.18}
-            accelerator: {type: NvidiaGPU, perNode: 1}
-            parallelism: {nodes: 2, tensor: 2}
-            shutdown: {drainDelay: 0s}
-          """.formatted(name), DeepSeekDeployment.class);
+      DeepSeekDeployment d = SmallDeployment.named(name);
       client.resources(DeepSeekDeployment.class).inNamespace(ns).resource(d).create();
     }
 
