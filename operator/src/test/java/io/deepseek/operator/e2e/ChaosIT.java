@@ -190,8 +190,7 @@ class ChaosIT {
       sets.close();
     }
     if (cluster != null) {
-      // Its cluster goes now rather than when the test JVM ends: the tests after it need the machine.
-      cluster.run(List.of("bash", cluster.root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(2));
+      cluster.down();
     }
   }
 
@@ -204,11 +203,7 @@ class ChaosIT {
 
   void restart(String component) {
     long t0 = System.nanoTime();
-    LocalCluster.Run r = cluster.run(List.of("bash", cluster.root.resolve("hack/cluster/restart.sh").toString(), component),
-        Duration.ofMinutes(3));
-    if (r.code() != 0) {
-      throw new IllegalStateException("restarting " + component + " failed:\n" + r.output());
-    }
+    cluster.restart(component);
     System.out.printf("[chaos] %s restarted, the API server ready again in %.1f s%n", component, (System.nanoTime() - t0) / 1e9);
   }
 

@@ -50,9 +50,7 @@ class GarbageCollectorGapIT {
 
     kcmPid = java.nio.file.Files.readString(cluster.clusterDir().resolve("pid/controller-manager")).strip();
     signal("STOP");
-    LocalCluster.Run restart = cluster.run(List.of("bash", cluster.root.resolve("hack/cluster/restart.sh").toString(), "apiserver"),
-        Duration.ofMinutes(3));
-    assertThat(restart.code()).as(restart.output()).isZero();
+    cluster.restart("apiserver");
     cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").withPropagationPolicy(
         io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     await("the operator makes the worker StatefulSet again").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
@@ -108,7 +106,7 @@ class GarbageCollectorGapIT {
       operator.destroyForcibly();
     }
     if (cluster != null) {
-      cluster.run(List.of("bash", cluster.root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(2));
+      cluster.down();
     }
   }
 }

@@ -420,6 +420,19 @@ public final class LocalCluster implements BeforeAllCallback {
     }
   }
 
+  /** Restarts one process of this cluster with its own command line (hack/cluster/restart.sh); throws if that fails. */
+  void restart(String component) {
+    Run r = run(List.of("bash", root.resolve("hack/cluster/restart.sh").toString(), component), Duration.ofMinutes(3));
+    if (r.code() != 0) {
+      throw new IllegalStateException("restarting " + component + " failed:\n" + r.output());
+    }
+  }
+
+  /** Stops a cluster of a test's own at once (hack/cluster-down.sh), not when the test JVM ends: later tests need the machine. */
+  void down() {
+    run(List.of("bash", root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(2));
+  }
+
   Path clusterDir() {
     return Path.of(clusterEnv.get("DSO_CLUSTER_DIR"));
   }

@@ -131,7 +131,7 @@ class SoakIT {
       verdicts(rows);
     } finally {
       ours.stop();
-      cluster.run(List.of("bash", cluster.root.resolve("hack/cluster-down.sh").toString()), Duration.ofMinutes(2));
+      cluster.down();
     }
   }
 
