@@ -1,5 +1,7 @@
 package io.deepseek.operator.reconciler;
 
+import static io.fabric8.kubernetes.client.informers.cache.Cache.NAMESPACE_INDEX;
+
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
 import io.deepseek.operator.api.v1alpha1.DeepSeekProfile;
@@ -97,7 +99,8 @@ final class Admission {
       return new Verdict(resolved.problems(), List.of());
     }
     DeepSeekDeployment d = resolved.deployment();
-    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().list(d.getMetadata().getNamespace()).toList();
+    // By the informer's namespace index: list(namespace) would copy and filter the whole cache on every reconcile.
+    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().byIndex(NAMESPACE_INDEX, d.getMetadata().getNamespace());
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
     problems.addAll(NameCollisions.check(d, sameNamespace));
     Namespace namespace = namespace(d);

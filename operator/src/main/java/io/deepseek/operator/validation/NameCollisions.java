@@ -30,7 +30,9 @@ public final class NameCollisions {
     String name = d.getMetadata().getName();
     for (DeepSeekDeployment other : sameNamespace) {
       String theirs = other.getMetadata().getName();
-      if (theirs.equals(name) || OLDEST_FIRST.compare(other, d) > 0) {
+      // Only a name that begins with the other can clash: the cheap test first, for namespaces of thousands.
+      if (theirs.length() == name.length() || !(name.startsWith(theirs) || theirs.startsWith(name))
+          || OLDEST_FIRST.compare(other, d) > 0) {
         continue;
       }
       String clash = null;
