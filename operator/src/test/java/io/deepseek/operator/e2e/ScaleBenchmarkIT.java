@@ -50,7 +50,8 @@ class ScaleBenchmarkIT {
 
   record Result(String controller, int n, Stats toLeader, Stats toWorkers, Stats toReady, double allChildrenS, double allReadyS,
       double writesPerInstance, Map<String, Long> writes, double readsPerInstance, Map<String, Long> reads, long idleWrites,
-      long rss0, long heap0, long rssN, long heapN, long seriesN, double resyncS, long restartWrites, long rssRestart) {}
+      long rss0, long heap0, long rssN, long heapN, long seriesN, double resyncS, long restartWrites, long rssRestart,
+      double cpuToReadyS, double cpuResyncS) {}
 
   final int idleSeconds = Integer.getInteger("dso.scale.idle", 60);
   LocalCluster cluster;
@@ -128,6 +129,7 @@ class ScaleBenchmarkIT {
     })) {
       Map<String, Long> w0 = audit.writesBy(c.user);
       Map<String, Long> r0 = audit.readsBy(c.user);
+      double cpu0 = c.cpuSeconds();
       long t0 = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
       List<Future<?>> calls = new ArrayList<>();
@@ -149,6 +151,7 @@ class ScaleBenchmarkIT {
         }
         return readySeen.size() >= n;
       });
+      double cpuToReady = c.cpuSeconds() - cpu0;
       System.out.printf("[bench]   created in %.1f s, all Ready after %.1f s%n", createS, (max(readySeen.values()) - t0) / 1e9);
       Thread.sleep(3000); // the audit log is written in batches of up to 1 s
       Map<String, Long> w1 = audit.writesBy(c.user);
@@ -164,6 +167,7 @@ class ScaleBenchmarkIT {
       c.start();
       await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
       double resyncS = (System.nanoTime() - tr) / 1e9;
+      double cpuResync = c.cpuSeconds();
       Thread.sleep(idleSeconds * 1000L);
       Map<String, Long> w3 = audit.writesBy(c.user);
       long rssRestart = c.rssBytes();
@@ -174,7 +178,8 @@ class ScaleBenchmarkIT {
       Result r = new Result(c.name(), n, latencies(created, leaderSeen), latencies(created, lastWorker), latencies(created, readySeen),
           (Math.max(max(leaderSeen.values()), max(lastWorker.values())) - t0) / 1e9, (max(readySeen.values()) - t0) / 1e9,
           sum(writes) / (double) n, writes, sum(reads) / (double) n, reads, sum(AuditLog.minus(w2, w1)), rss0, heap0,
-          rssN, heapN, seriesN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart);
+          rssN, heapN, seriesN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart,
+          cpuToReady, cpuResync);
       System.out.printf("[bench]   %s%n", r);
       return r;
     } finally {
@@ -227,6 +232,7 @@ class ScaleBenchmarkIT {
         put(rows, col, "creation -> Ready max (ms)", r.toReady().max());
         put(rows, col, "first create -> every StatefulSet (s)", r.allChildrenS());
         put(rows, col, "first create -> every instance Ready (s)", r.allReadyS());
+        put(rows, col, "its CPU time, first create -> every instance Ready (s)", r.cpuToReadyS());
         put(rows, col, "API writes per instance", r.writesPerInstance());
         put(rows, col, "API reads per instance (get, list)", r.readsPerInstance());
         put(rows, col, "API writes in the idle period after", r.idleWrites());
@@ -236,6 +242,7 @@ class ScaleBenchmarkIT {
         put(rows, col, "live heap at N (MiB)", r.heapN() / 1048576.0);
         put(rows, col, "metrics series served at N", r.seriesN());
         put(rows, col, "restart: start -> every instance reconciled (s)", r.resyncS());
+        put(rows, col, "restart: its CPU time, start -> every instance reconciled (s)", r.cpuResyncS());
         put(rows, col, "restart: API writes in the idle period after", r.restartWrites());
         put(rows, col, "restart: resident memory after (MiB)", r.rssRestart() / 1048576.0);
       }
