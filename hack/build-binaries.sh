@@ -145,9 +145,11 @@ build_lws() {
   [ -x "$LWS_DIR/lws-manager" ] && [ -f "$LWS_DIR/crds/disaggregatedset.x-k8s.io_disaggregatedsets.yaml" ] && return 0
   tool_module lws sigs.k8s.io/lws "$LWS_VERSION" sigs.k8s.io/lws/cmd 1.26.0
   log "building LeaderWorkerSet $LWS_VERSION (about 2 minutes cold)"
-  local src; src="$(cd "$HACK_DIR/tools/lws" && go list -m -f '{{.Dir}}' sigs.k8s.io/lws)"
   rm -rf "$LWS_DIR.tmp"; mkdir -p "$LWS_DIR.tmp/crds"
   (cd "$HACK_DIR/tools/lws" && go build -ldflags "-s -w" -o "$LWS_DIR.tmp/lws-manager" sigs.k8s.io/lws/cmd)
+  # Its source directory is known once the build has downloaded it (go list -m gives no directory before: a cold cache).
+  local src; src="$(cd "$HACK_DIR/tools/lws" && go list -m -f '{{.Dir}}' sigs.k8s.io/lws)"
+  [ -d "$src/config/crd/bases" ] || { echo "no CRDs in LeaderWorkerSet's module source ('$src')" >&2; exit 1; }
   cp "$src/config/crd/bases/"*.yaml "$LWS_DIR.tmp/crds/"
   cp "$src/config/webhook/manifests.yaml" "$LWS_DIR.tmp/webhooks.yaml"
   chmod -R u+w "$LWS_DIR.tmp"; rm -rf "$LWS_DIR"; mv "$LWS_DIR.tmp" "$LWS_DIR"
