@@ -3,6 +3,7 @@ package io.deepseek.operator.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.testing.ApiServer;
+import io.deepseek.operator.testing.InsecureTls;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.netty.bootstrap.Bootstrap;
@@ -17,14 +18,10 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Vertx;
 import java.net.URL;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** The TLS engines the operator's client uses without C2 offer ChaCha20-Poly1305 first, and a real API server takes it. */
@@ -45,7 +42,7 @@ class SoftwareCiphersTest {
 
   @Test
   void anEngineGivenNettysListStillOffersChaChaFirst() throws Exception {
-    SSLEngine engine = SoftwareCiphers.wrap(trustingContext()).createSSLEngine("localhost", 443);
+    SSLEngine engine = SoftwareCiphers.wrap(InsecureTls.trustingEveryCertificate()).createSSLEngine("localhost", 443);
     engine.setEnabledCipherSuites(NETTY_DEFAULTS);
     assertThat(engine.getEnabledCipherSuites()).startsWith("TLS_CHACHA20_POLY1305_SHA256").contains(NETTY_DEFAULTS);
     var params = engine.getSSLParameters();
@@ -54,11 +51,12 @@ class SoftwareCiphersTest {
     assertThat(engine.getEnabledCipherSuites()).startsWith("TLS_CHACHA20_POLY1305_SHA256");
   }
 
+  /** Only the negotiation is looked at: the test's server certificate is not checked. */
   @Test
   void theApiServerTakesChaChaThroughNettyAsTheClientDoes() throws Exception {
     URL api = new URL(ApiServer.client().getMasterUrl().toString());
-    assertThat(negotiated(api, SoftwareCiphers.wrap(trustingContext()))).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
-    assertThat(negotiated(api, trustingContext())).as("Netty's own list, unwrapped (with C2)").startsWith("TLS_AES_");
+    assertThat(negotiated(api, SoftwareCiphers.wrap(InsecureTls.trustingEveryCertificate()))).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+    assertThat(negotiated(api, InsecureTls.trustingEveryCertificate())).as("Netty's own list, unwrapped (with C2)").startsWith("TLS_AES_");
   }
 
   @Test
@@ -94,23 +92,5 @@ class SoftwareCiphersTest {
     } finally {
       group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
-  }
-
-  /** Only the negotiation is looked at: the test's server certificate is not checked. */
-  static SSLContext trustingContext() throws Exception {
-    SSLContext tls = SSLContext.getInstance("TLS");
-    tls.init(null, new TrustManager[] {new X509TrustManager() {
-      @Override
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      @Override
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, new SecureRandom());
-    return tls;
   }
 }

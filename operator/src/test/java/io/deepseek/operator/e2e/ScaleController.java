@@ -3,6 +3,7 @@ package io.deepseek.operator.e2e;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.model.Labels;
 import io.deepseek.operator.status.Conditions;
+import io.deepseek.operator.testing.InsecureTls;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -26,8 +27,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -38,9 +37,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 
 /**
  * A controller under the scale benchmark (ScaleBenchmarkIT): ours, or LeaderWorkerSet's. Each runs as its own process
@@ -414,18 +410,8 @@ abstract class ScaleController {
     @Override
     String metricsPage() {
       try {
-        SSLContext insecure = SSLContext.getInstance("TLS");
-        insecure.init(null, new TrustManager[] {new X509TrustManager() {
-          public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-          public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-          public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
-          }
-        }}, new SecureRandom());
         // Its metrics server's certificate is self-signed, on loopback.
-        HttpResponse<String> r = HttpClient.newBuilder().sslContext(insecure).connectTimeout(Duration.ofSeconds(5)).build()
+        HttpResponse<String> r = HttpClient.newBuilder().sslContext(InsecureTls.trustingEveryCertificate()).connectTimeout(Duration.ofSeconds(5)).build()
             .send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + metricsPort + "/metrics"))
                 .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 200) {
