@@ -124,20 +124,11 @@ abstract class ScaleController {
     throw new IllegalStateException("no VmRSS for pid " + process.pid());
   }
 
-  /** The CPU time its process has used (user and system), from /proc/<pid>/stat, in seconds. */
+  /** The CPU time its process has used (user and system), in seconds: the JDK reads it from /proc/<pid>/stat. */
   double cpuSeconds() {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + process.pid() + "/stat"));
-      // After the command's name in parentheses: state is field 3, utime and stime fields 14 and 15, in clock ticks.
-      String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) CLOCK_TICKS;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for pid " + process.pid()))
+        .toNanos() / 1e9;
   }
-
-  /** USER_HZ: 100 on every Linux architecture this runs on (getconf CLK_TCK). */
-  static final int CLOCK_TICKS = 100;
 
   /** The sum of every sample of one metric in a Prometheus text page whose labels contain {@code labelFilter}. */
   static double sum(String page, String metric, String labelFilter) {
