@@ -23,7 +23,7 @@ public final class LeaderStatefulSets {
    */
   public static StatefulSet build(DeploymentModel m, String revision, int replicas, int partition) {
     Map<String, String> labels = Labels.common(m, Labels.POSITION_LEADER);
-    return new StatefulSetBuilder()
+    StatefulSet sts = new StatefulSetBuilder()
         .withNewMetadata()
         .withName(Names.leaderStatefulSet(m))
         .withNamespace(m.namespace())
@@ -38,8 +38,10 @@ public final class LeaderStatefulSets {
         .withNewSelector().withMatchLabels(Labels.leaderSelector(m)).endSelector()
         .withNewUpdateStrategy().withType("RollingUpdate").withNewRollingUpdate().withPartition(partition).endRollingUpdate()
         .endUpdateStrategy()
-        .withTemplate(PodTemplates.leader(m, revision))
         .endSpec()
         .build();
+    // Set, not copied in by the builder (PodTemplates).
+    sts.getSpec().setTemplate(PodTemplates.leader(m, revision));
+    return sts;
   }
 }

@@ -21,7 +21,7 @@ public final class WorkerStatefulSets {
     labels.put(Labels.GROUP_INDEX, Integer.toString(group));
     labels.put(Labels.REVISION, revision);
     labels.put(Labels.LEADER_UID, leaderPodUid);
-    return new StatefulSetBuilder()
+    StatefulSet sts = new StatefulSetBuilder()
         .withNewMetadata()
         .withName(Names.workerStatefulSet(m, group))
         .withNamespace(m.namespace())
@@ -36,8 +36,10 @@ public final class WorkerStatefulSets {
         .withNewSelector().withMatchLabels(Labels.workerSelector(m, group)).endSelector()
         // Never rolled in place: a new revision replaces the whole group through its leader.
         .withNewUpdateStrategy().withType("OnDelete").endUpdateStrategy()
-        .withTemplate(PodTemplates.worker(m, revision, group, leaderIp))
         .endSpec()
         .build();
+    // Set, not copied in by the builder (PodTemplates).
+    sts.getSpec().setTemplate(PodTemplates.worker(m, revision, group, leaderIp));
+    return sts;
   }
 }
