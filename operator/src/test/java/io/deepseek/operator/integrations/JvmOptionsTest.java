@@ -40,6 +40,17 @@ class JvmOptionsTest {
   }
 
   @Test
+  void thisJdkAcceptsThem() throws Exception {
+    // An option the JVM does not know stops it before the operator starts (TrimNativeHeapInterval: JDK 17.0.10 or later).
+    List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    command.addAll(local());
+    command.add("-version");
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(p.waitFor()).as(out).isZero();
+  }
+
+  @Test
   void deployRunsTheOperatorWithTheSameOptions() throws IOException {
     String deploy = read("deploy/operator.yaml");
     String gc = first(Pattern.compile("name: GC_CONTAINER_OPTIONS, value: \"([^\"]*)\""), deploy);
