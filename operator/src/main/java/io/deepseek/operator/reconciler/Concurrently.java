@@ -1,11 +1,14 @@
 package io.deepseek.operator.reconciler;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
@@ -17,11 +20,22 @@ import java.util.function.Function;
  */
 final class Concurrently {
   private static final AtomicInteger THREADS = new AtomicInteger();
-  private static final ExecutorService CALLS = Executors.newFixedThreadPool(32, r -> {
-    Thread t = new Thread(r, "deepseek-api-" + THREADS.incrementAndGet());
-    t.setDaemon(true);
-    return t;
-  });
+  private static final ExecutorService CALLS = pool(32, Duration.ofSeconds(10));
+
+  /**
+   * Up to {@code size} threads, each ended after {@code idle} without a call: a burst's threads do not stay (each keeps
+   * the stack it touched resident, about 125 KiB; docs/performance.md).
+   */
+  static ThreadPoolExecutor pool(int size, Duration idle) {
+    ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, idle.toMillis(), TimeUnit.MILLISECONDS,
+        new LinkedBlockingQueue<>(), r -> {
+          Thread t = new Thread(r, "deepseek-api-" + THREADS.incrementAndGet());
+          t.setDaemon(true);
+          return t;
+        });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
+  }
 
   private Concurrently() {}
 
