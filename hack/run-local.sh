@@ -18,8 +18,15 @@ kubectl() { "$K8S_BIN_DIR/kubectl" "$@"; }
 log "building the operator"
 ./mvnw -B -q package -DskipTests
 kubectl apply --server-side -f crds/ >/dev/null
-kubectl wait --for=condition=Established crd/deepseekdeployments.serving.deepseek-operator.io \
-  crd/deepseekpolicies.serving.deepseek-operator.io crd/deepseekprofiles.serving.deepseek-operator.io --timeout=60s >/dev/null
+# kubectl wait fails rather than waits while a CRD just created has no conditions yet: asked again for up to a minute.
+CRDS="crd/deepseekdeployments.serving.deepseek-operator.io crd/deepseekpolicies.serving.deepseek-operator.io crd/deepseekprofiles.serving.deepseek-operator.io"
+for i in $(seq 1 30); do
+  # shellcheck disable=SC2086
+  kubectl wait --for=condition=Established $CRDS --timeout=2s >/dev/null 2>&1 && break
+  # shellcheck disable=SC2086
+  [ "$i" -lt 30 ] || { kubectl wait --for=condition=Established $CRDS --timeout=2s; exit 1; }
+  sleep 1
+done
 
 if [ -f "$CLUSTER_DIR/pid/operator" ]; then kill "$(cat "$CLUSTER_DIR/pid/operator")" 2>/dev/null || true; sleep 1; fi
 # One identity for the local operator: a restart takes its leader-election lease back at once.

@@ -98,8 +98,15 @@ public final class LocalCluster implements BeforeAllCallback {
     env = readEnv(clusterDir().resolve("cluster.env"));
     kubectlOrFail("apply", "--server-side", "-f", root.resolve("crds").toString());
     // The operator watches all three kinds: it starts only once each is served.
-    kubectlOrFail("wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io",
-        "crd/deepseekpolicies.serving.deepseek-operator.io", "crd/deepseekprofiles.serving.deepseek-operator.io", "--timeout=60s");
+    // (kubectl wait fails rather than waits while a CRD just created has no conditions yet: asked again until it passes)
+    String[] established = {"wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io",
+        "crd/deepseekpolicies.serving.deepseek-operator.io", "crd/deepseekprofiles.serving.deepseek-operator.io", "--timeout=10s"};
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> kubectl(established).code() == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      kubectlOrFail(established);
+    }
     // Namespaces left by an interrupted earlier run would hold simulated GPUs.
     kubectl("delete", "namespace", "-l", IT_LABEL + "=true", "--wait=true", "--timeout=120s");
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
