@@ -18,13 +18,13 @@ kubectl() { "$K8S_BIN_DIR/kubectl" "$@"; }
 log "building the operator"
 ./mvnw -B -q package -DskipTests
 kubectl apply --server-side -f crds/ >/dev/null
-# kubectl wait fails rather than waits while a CRD just created has no conditions yet: asked again for up to a minute.
-CRDS="crd/deepseekdeployments.serving.deepseek-operator.io crd/deepseekpolicies.serving.deepseek-operator.io crd/deepseekprofiles.serving.deepseek-operator.io"
+# kubectl wait fails rather than waits while a CRD just created has no conditions yet: asked again, 30 times at most
+# (each waits up to 2 s, then 1 s apart: a minute and a half at worst), the last time with kubectl's own error shown.
+CRDS=(crd/deepseekdeployments.serving.deepseek-operator.io crd/deepseekpolicies.serving.deepseek-operator.io
+  crd/deepseekprofiles.serving.deepseek-operator.io)
 for i in $(seq 1 30); do
-  # shellcheck disable=SC2086
-  kubectl wait --for=condition=Established $CRDS --timeout=2s >/dev/null 2>&1 && break
-  # shellcheck disable=SC2086
-  [ "$i" -lt 30 ] || { kubectl wait --for=condition=Established $CRDS --timeout=2s; exit 1; }
+  kubectl wait --for=condition=Established "${CRDS[@]}" --timeout=2s >/dev/null 2>&1 && break
+  [ "$i" -lt 30 ] || { kubectl wait --for=condition=Established "${CRDS[@]}" --timeout=2s; exit 1; }
   sleep 1
 done
 

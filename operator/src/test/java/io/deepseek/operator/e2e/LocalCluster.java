@@ -98,18 +98,30 @@ public final class LocalCluster implements BeforeAllCallback {
     env = readEnv(clusterDir().resolve("cluster.env"));
     kubectlOrFail("apply", "--server-side", "-f", root.resolve("crds").toString());
     // The operator watches all three kinds: it starts only once each is served.
-    // (kubectl wait fails rather than waits while a CRD just created has no conditions yet: asked again until it passes)
-    String[] established = {"wait", "--for=condition=Established", "crd/deepseekdeployments.serving.deepseek-operator.io",
-        "crd/deepseekpolicies.serving.deepseek-operator.io", "crd/deepseekprofiles.serving.deepseek-operator.io", "--timeout=10s"};
-    try {
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .until(() -> kubectl(established).code() == 0);
-    } catch (org.awaitility.core.ConditionTimeoutException e) {
-      kubectlOrFail(established);
-    }
+    awaitEstablished("deepseekdeployments.serving.deepseek-operator.io", "deepseekpolicies.serving.deepseek-operator.io",
+        "deepseekprofiles.serving.deepseek-operator.io");
     // Namespaces left by an interrupted earlier run would hold simulated GPUs.
     kubectl("delete", "namespace", "-l", IT_LABEL + "=true", "--wait=true", "--timeout=120s");
     Runtime.getRuntime().addShutdownHook(new Thread(this::stop));
+  }
+
+  /**
+   * Waits until every CRD named is served. {@code kubectl wait --for=condition=Established} fails rather than waits
+   * while a CRD just created has no conditions yet, so it is asked again for up to a minute, and a last time so that a
+   * CRD that never becomes Established fails with kubectl's own words.
+   */
+  void awaitEstablished(String... crds) {
+    List<String> args = new ArrayList<>(List.of("wait", "--for=condition=Established", "--timeout=10s"));
+    for (String crd : crds) {
+      args.add("crd/" + crd);
+    }
+    String[] wait = args.toArray(String[]::new);
+    try {
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> kubectl(wait).code() == 0);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      kubectlOrFail(wait);
+    }
   }
 
   private void startOperator() {

@@ -284,10 +284,7 @@ abstract class ScaleController {
       // Its webhook's serving certificate, signed by the cluster's CA (which the API server then trusts by caBundle).
       ScaleUsers.sign(cluster, work, "tls", "lws-webhook", null, "serverAuth", "IP:127.0.0.1");
       cluster.kubectlOrFail("apply", "--server-side", "-f", dir.resolve("crds").toString());
-      // (kubectl wait fails rather than waits while a new CRD has no conditions yet)
-      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> cluster.kubectl("wait",
-          "--for=condition=Established", "crd/leaderworkersets.leaderworkerset.x-k8s.io",
-          "crd/disaggregatedsets.disaggregatedset.x-k8s.io", "--timeout=10s").code() == 0);
+      cluster.awaitEstablished("leaderworkersets.leaderworkerset.x-k8s.io", "disaggregatedsets.disaggregatedset.x-k8s.io");
       // Its metrics server authenticates and authorizes every scrape: a token allowed to read /metrics.
       token = cluster.kubectlOrFail("create", "token", "bench-metrics", "-n", "default", "--duration=24h").strip();
     }
