@@ -3,6 +3,10 @@ package io.deepseek.operator.config;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.http.HttpClient;
+import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClient;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientBuilder;
@@ -14,7 +18,8 @@ import jakarta.inject.Singleton;
 
 /**
  * The operator's Kubernetes client: Quarkus's (its configuration, serialization and Vert.x), with TLS engines that
- * prefer ChaCha20-Poly1305 when the JVM runs without C2 ({@link SoftwareCiphers}). It replaces Quarkus's default bean.
+ * prefer ChaCha20-Poly1305 when the JVM runs without C2 ({@link SoftwareCiphers}) and a token refresh that re-reads the
+ * configuration at most once a minute ({@link TokenRefreshOncePerMinute}). It replaces Quarkus's default bean.
  */
 @Singleton
 public class ApiServerClient {
@@ -41,6 +46,19 @@ public class ApiServerClient {
       super(vertx);
       this.vertx = vertx;
       this.chachaFirst = chachaFirst;
+    }
+
+    /** Fabric8's builder for this configuration, with its token refresh at most once a minute ({@link TokenRefreshOncePerMinute}). */
+    @Override
+    public HttpClient.Builder newBuilder(Config config) {
+      HttpClient.Builder builder = super.newBuilder(config);
+      if (builder instanceof StandardHttpClientBuilder<?, ?, ?> standard) {
+        Interceptor fabric8 = standard.getInterceptors().get(TokenRefreshInterceptor.NAME);
+        if (fabric8 != null && !(fabric8 instanceof TokenRefreshOncePerMinute)) {
+          builder.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, new TokenRefreshOncePerMinute(fabric8, config, System::nanoTime));
+        }
+      }
+      return builder;
     }
 
     @Override
