@@ -70,6 +70,16 @@ public final class SoftwareCiphers {
     return out.toArray(String[]::new);
   }
 
+  /** The length of the TLS record at {@code src}'s position, header included, if all of it is there; otherwise 0. */
+  static int wholeRecord(ByteBuffer src) {
+    if (src.remaining() < ChaChaFirstEngine.HEADER) {
+      return 0;
+    }
+    int p = src.position();
+    int record = ChaChaFirstEngine.HEADER + ((src.get(p + 3) & 0xff) << 8 | (src.get(p + 4) & 0xff));
+    return record <= src.remaining() ? record : 0;
+  }
+
   /** The same context, whose engines put ChaCha20-Poly1305 first. */
   public static SSLContext wrap(SSLContext context) {
     return context instanceof ChaChaFirstContext ? context : new ChaChaFirstContext(context);
@@ -136,7 +146,13 @@ public final class SoftwareCiphers {
 
   /** The JDK's engine, with every list of cipher suites it is given put ChaCha20-Poly1305 first. */
   static final class ChaChaFirstEngine extends SSLEngine {
+    /** A TLS record's header (type, version, length) and its largest body (TLS 1.2's 2^14 + 2048). */
+    static final int HEADER = 5;
+    static final int STAGING_SIZE = HEADER + 16384 + 2048;
+    /** Records decrypted from a heap copy, by every engine (read by the tests). */
+    static final java.util.concurrent.atomic.LongAdder STAGED = new java.util.concurrent.atomic.LongAdder();
     private final SSLEngine real;
+    private ByteBuffer staging;
 
     ChaChaFirstEngine(SSLEngine real) {
       super(real.getPeerHost(), real.getPeerPort());
@@ -167,9 +183,30 @@ public final class SoftwareCiphers {
       return real.wrap(srcs, offset, length, dst);
     }
 
+    /**
+     * A whole record that arrived in a direct buffer (Netty reads into them) is decrypted from a heap copy: the JDK's
+     * ChaCha20-Poly1305 has no code for direct buffers, and its fallback ({@code CipherSpi.bufferCrypt}) allocates two
+     * arrays of the record's size for every record. In a flight recording of a restart with 1000 deployments that was
+     * 358 MiB of the 1.6 GiB allocated in its first 8 s; the copy allocates nothing (one buffer per engine, reused).
+     * Anything else (not direct, or not yet a whole record, which the engine only waits on) goes through as it is.
+     */
     @Override
     public SSLEngineResult unwrap(ByteBuffer src, ByteBuffer[] dsts, int offset, int length) throws SSLException {
-      return real.unwrap(src, dsts, offset, length);
+      int record = src.isDirect() ? wholeRecord(src) : 0;
+      if (record == 0) {
+        return real.unwrap(src, dsts, offset, length);
+      }
+      synchronized (this) {
+        if (staging == null || staging.capacity() < record) {
+          staging = ByteBuffer.allocate(Math.max(record, STAGING_SIZE));
+        }
+        staging.clear();
+        staging.put(src.duplicate().limit(src.position() + record)).flip();
+        SSLEngineResult result = real.unwrap(staging, dsts, offset, length);
+        STAGED.increment();
+        src.position(src.position() + result.bytesConsumed());
+        return result;
+      }
     }
 
     @Override

@@ -18,6 +18,7 @@ import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.vertx.core.Vertx;
 import java.net.URL;
+import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
@@ -69,6 +70,39 @@ class SoftwareCiphersTest {
     } finally {
       vertx.close();
     }
+  }
+
+  /** Hundreds of records, most of them read into direct buffers and decrypted from the engine's heap copy. */
+  @Test
+  void aLargeObjectComesBackWholeThroughTheWrappedEngines() {
+    String big = "0123456789abcdef".repeat(40_000); // 640 kB: about 40 TLS records
+    Vertx vertx = Vertx.vertx();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(ApiServer.client().getConfiguration())
+        .withHttpClientFactory(new ApiServerClient.Factory(vertx, true)).build()) {
+      var map = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("big").withNamespace("default")
+          .endMetadata().addToData("data", big).build();
+      client.resource(map).serverSideApply();
+      long staged = SoftwareCiphers.ChaChaFirstEngine.STAGED.sum();
+      for (int i = 0; i < 3; i++) {
+        assertThat(client.configMaps().inNamespace("default").withName("big").get().getData().get("data")).isEqualTo(big);
+      }
+      assertThat(SoftwareCiphers.ChaChaFirstEngine.STAGED.sum() - staged).as("records decrypted from the heap copy")
+          .isGreaterThanOrEqualTo(3 * 39);
+      client.resource(map).delete();
+    } finally {
+      vertx.close();
+    }
+  }
+
+  @Test
+  void aRecordIsStagedOnlyWhenAllOfItIsThere() {
+    ByteBuffer b = ByteBuffer.allocateDirect(64);
+    b.put(new byte[] {23, 3, 3, 0, 10}).put(new byte[10]).put(new byte[] {23, 3, 3, 0, 40}).put(new byte[20]).flip();
+    assertThat(SoftwareCiphers.wholeRecord(b)).isEqualTo(15);
+    b.position(15);
+    assertThat(SoftwareCiphers.wholeRecord(b)).as("40 bytes announced, 20 there").isZero();
+    b.position(b.limit() - 3);
+    assertThat(SoftwareCiphers.wholeRecord(b)).as("not even a header").isZero();
   }
 
   /** The cipher suite of a handshake made by Netty's SslHandler, set up as fabric8's Vert.x client sets it up. */
