@@ -171,6 +171,7 @@ class ScaleBenchmarkIT {
       Thread.sleep(idleSeconds * 1000L);
       Map<String, Long> w3 = audit.writesBy(c.user);
       long rssRestart = c.rssBytes();
+      restartVariants(c, n);
 
       Map<String, Long> lastWorker = new HashMap<>();
       workerSeen.forEach((k, v) -> lastWorker.merge(k.substring(0, k.indexOf('/')), v, Math::max));
@@ -256,6 +257,32 @@ class ScaleBenchmarkIT {
       }
     }
     return out.toString();
+  }
+
+  /**
+   * -Ddso.scale.restart-variants="-Xms128m;-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=60": after the restart above,
+   * restarts again with each set of JVM options added to the users' ones, and prints its re-sync time, CPU and resident
+   * memory, to compare options under the same cluster and the same N (printed only, not in the table).
+   */
+  private static void restartVariants(ScaleController c, int n) throws Exception {
+    String variants = System.getProperty("dso.scale.restart-variants", "");
+    if (variants.isBlank() || !(c instanceof ScaleController.Ours ours)) {
+      return;
+    }
+    for (String variant : (";" + variants).split(";")) {
+      ours.extraOptions = variant.isBlank() ? List.of() : List.of(variant.strip().split("\\s+"));
+      for (int round = 0; round < 2; round++) {
+        c.stop();
+        long t = System.nanoTime();
+        c.start();
+        await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
+        double s = (System.nanoTime() - t) / 1e9;
+        double cpu = c.cpuSeconds();
+        Thread.sleep(15_000);
+        System.out.printf("[bench]   restart with [%s]: every instance reconciled after %.1f s, CPU %.1f s, resident after %.1f MiB%n",
+            variant.strip(), s, cpu, c.rssBytes() / 1048576.0);
+      }
+    }
   }
 
   private static void put(Map<String, double[]> rows, int col, String figure, double value) {

@@ -167,6 +167,8 @@ abstract class ScaleController {
     final List<String> javaOptions;
     int port;
     int starts;
+    /** Options added after the users' ones (a later option wins): see dso.scale.restart-variants. */
+    List<String> extraOptions = List.of();
 
     Ours(LocalCluster cluster, List<String> javaOptions) {
       super(cluster, "bench-ours");
@@ -181,6 +183,7 @@ abstract class ScaleController {
     @Override
     void start() {
       List<String> options = new ArrayList<>(javaOptions);
+      options.addAll(extraOptions);
       if (Boolean.getBoolean("dso.scale.jfr")) {
         // A flight recording per start, to find where the time goes (jfr print --events jdk.ExecutionSample ...).
         options.add("-XX:StartFlightRecording=dumponexit=true,settings=profile,filename="
