@@ -162,11 +162,7 @@ class ScaleBenchmarkIT {
       long heapN = c.liveHeapBytes();
       long seriesN = c.series();
 
-      c.stop();
-      long tr = System.nanoTime();
-      c.start();
-      await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
-      double resyncS = (System.nanoTime() - tr) / 1e9;
+      double resyncS = restart(c, n);
       double cpuResync = c.cpuSeconds();
       Thread.sleep(idleSeconds * 1000L);
       Map<String, Long> w3 = audit.writesBy(c.user);
@@ -264,6 +260,15 @@ class ScaleBenchmarkIT {
    * restarts again with each set of JVM options added to the users' ones, and prints its re-sync time, CPU and resident
    * memory, to compare options under the same cluster and the same N (printed only, not in the table).
    */
+  /** Stops the controller, starts it again and returns the seconds until it has reconciled every instance once. */
+  private static double restart(ScaleController c, int n) {
+    c.stop();
+    long t = System.nanoTime();
+    c.start();
+    await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
+    return (System.nanoTime() - t) / 1e9;
+  }
+
   private static void restartVariants(ScaleController c, int n) throws Exception {
     String variants = System.getProperty("dso.scale.restart-variants", "");
     if (variants.isBlank() || !(c instanceof ScaleController.Ours ours)) {
@@ -272,11 +277,7 @@ class ScaleBenchmarkIT {
     for (String variant : (";" + variants).split(";")) {
       ours.extraOptions = variant.isBlank() ? List.of() : List.of(variant.strip().split("\\s+"));
       for (int round = 0; round < 2; round++) {
-        c.stop();
-        long t = System.nanoTime();
-        c.start();
-        await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
-        double s = (System.nanoTime() - t) / 1e9;
+        double s = restart(c, n);
         double cpu = c.cpuSeconds();
         Thread.sleep(15_000);
         System.out.printf("[bench]   restart with [%s]: every instance reconciled after %.1f s, CPU %.1f s, resident after %.1f MiB%n",
