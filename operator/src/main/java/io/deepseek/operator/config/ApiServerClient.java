@@ -6,8 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.http.Interceptor;
 import io.fabric8.kubernetes.client.http.StandardHttpClientBuilder;
-import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.TokenRefreshInterceptor;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClient;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientBuilder;
 import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
@@ -54,7 +54,7 @@ public class ApiServerClient {
       HttpClient.Builder builder = super.newBuilder(config);
       if (builder instanceof StandardHttpClientBuilder<?, ?, ?> standard) {
         Interceptor fabric8 = standard.getInterceptors().get(TokenRefreshInterceptor.NAME);
-        if (fabric8 != null && !(fabric8 instanceof TokenRefreshOncePerMinute)) {
+        if (fabric8 != null) {
           builder.addOrReplaceInterceptor(TokenRefreshInterceptor.NAME, new TokenRefreshOncePerMinute(fabric8, config, System::nanoTime));
         }
       }

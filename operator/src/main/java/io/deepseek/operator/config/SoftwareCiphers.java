@@ -187,7 +187,7 @@ public final class SoftwareCiphers {
      * A whole record that arrived in a direct buffer (Netty reads into them) is decrypted from a heap copy: the JDK's
      * ChaCha20-Poly1305 has no code for direct buffers, and its fallback ({@code CipherSpi.bufferCrypt}) allocates two
      * arrays of the record's size for every record. In a flight recording of a restart with 1000 deployments that was
-     * 358 MiB of the 1.6 GiB allocated in its first 8 s; the copy allocates nothing (one buffer per engine, reused).
+     * 358 MB of the 1.6 GB allocated in its first 8 s; the copy allocates nothing (one buffer per engine, reused).
      * Anything else (not direct, or not yet a whole record, which the engine only waits on) goes through as it is.
      */
     @Override

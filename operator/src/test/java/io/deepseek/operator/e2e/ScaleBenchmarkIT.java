@@ -255,11 +255,6 @@ class ScaleBenchmarkIT {
     return out.toString();
   }
 
-  /**
-   * -Ddso.scale.restart-variants="-Xms128m;-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=60": after the restart above,
-   * restarts again with each set of JVM options added to the users' ones, and prints its re-sync time, CPU and resident
-   * memory, to compare options under the same cluster and the same N (printed only, not in the table).
-   */
   /** Stops the controller, starts it again and returns the seconds until it has reconciled every instance once. */
   private static double restart(ScaleController c, int n) {
     c.stop();
@@ -269,6 +264,11 @@ class ScaleBenchmarkIT {
     return (System.nanoTime() - t) / 1e9;
   }
 
+  /**
+   * -Ddso.scale.restart-variants="-Xms128m;-XX:MinHeapFreeRatio=40 -XX:MaxHeapFreeRatio=60": after the restart above,
+   * restarts again with each set of JVM options added to the users' ones, and prints its re-sync time, CPU and resident
+   * memory, to compare options under the same cluster and the same N (printed only, not in the table).
+   */
   private static void restartVariants(ScaleController c, int n) throws Exception {
     String variants = System.getProperty("dso.scale.restart-variants", "");
     if (variants.isBlank() || !(c instanceof ScaleController.Ours ours)) {
