@@ -105,7 +105,7 @@ build_standins() {
     (cd "$HACK_DIR/standin" && go vet ./... && for b in sglang vllm ray loadgen; do
       go build -ldflags "-s -w" -o "$dir.tmp/bin/$b-standin" "./$b" || exit 1; done)
     mv "$dir.tmp/bin/loadgen-standin" "$dir.tmp/bin/loadgen"
-    (cd "$HACK_DIR/nodeagent" && go vet . && go build -ldflags "-s -w" -o "$dir.tmp/nodeagent" .)
+    (cd "$HACK_DIR/nodeagent" && go vet . && go test -count=1 . && go build -ldflags "-s -w" -o "$dir.tmp/nodeagent" .)
     cp -r "$HACK_DIR/standin/rootfs/bin/." "$dir.tmp/bin/"; cp -r "$HACK_DIR/standin/rootfs/pylib" "$dir.tmp/pylib"
     ln -f "$sim_dir/llm-d-inference-sim" "$dir.tmp/bin/llm-d-inference-sim" 2>/dev/null \
       || cp "$sim_dir/llm-d-inference-sim" "$dir.tmp/bin/llm-d-inference-sim"

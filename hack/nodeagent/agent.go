@@ -58,9 +58,11 @@ type agent struct {
 
 	mu      sync.Mutex
 	allocMu sync.Mutex
-	nodes   map[string]*simNode
-	pods    map[types.UID]*podWorker
-	wg      sync.WaitGroup
+	// lastIP: per node, the host number of the pod address given last (under allocMu); see nextFree.
+	lastIP map[string]uint32
+	nodes  map[string]*simNode
+	pods   map[types.UID]*podWorker
+	wg     sync.WaitGroup
 }
 
 func newAgent(o options, client kubernetes.Interface, cfg *rest.Config, n *network) *agent {
@@ -72,7 +74,7 @@ func newAgent(o options, client kubernetes.Interface, cfg *rest.Config, n *netwo
 	b.StartRecordingToSink(&typedcorev1.EventSinkImpl{Interface: client.CoreV1().Events("")})
 	return &agent{o: o, client: client, dyn: dynamic.NewForConfigOrDie(cfg), net: n, self: self, broadcast: b,
 		events: b.NewRecorder(scheme.Scheme, v1.EventSource{Component: "kubelet"}),
-		nodes:  map[string]*simNode{}, pods: map[types.UID]*podWorker{}}
+		nodes:  map[string]*simNode{}, pods: map[types.UID]*podWorker{}, lastIP: map[string]uint32{}}
 }
 
 func (a *agent) run(ctx context.Context) {

@@ -297,6 +297,30 @@ func cidr(addr net.IP, n *net.IPNet) string {
 	return fmt.Sprintf("%s/%d", addr, ones)
 }
 
+// nextFree is the first address of the pod CIDR after host number last (wrapping round, skipping the network's .0,
+// the bridge's .1 and the broadcast address) that is not in used, and its host number; nil when every one is used.
+// Addresses go round as the host-local IPAM plugin gives them (from the last one reserved), not lowest first: a pod's
+// address is not given to the next pod at once, so a process that still dials a deleted pod's address (a rank of a
+// group being recreated, restarted before its pod is deleted) never reaches the new pod that took it.
+func nextFree(n *net.IPNet, used map[string]bool, last uint32) (net.IP, uint32) {
+	ones, bits := n.Mask.Size()
+	if bits-ones < 3 {
+		return nil, 0
+	}
+	hosts := uint32(1)<<(bits-ones) - 3 // host numbers 2 .. 2^k-2
+	from := uint32(0)
+	if last >= 2 {
+		from = last - 1 // the offset after last's
+	}
+	for k := uint32(0); k < hosts; k++ {
+		i := 2 + (from+k)%hosts
+		if c := nth(n, i); !used[c.String()] {
+			return c, i
+		}
+	}
+	return nil, 0
+}
+
 func nth(n *net.IPNet, i uint32) net.IP {
 	base := binary.BigEndian.Uint32(n.IP.To4())
 	out := make(net.IP, 4)

@@ -214,19 +214,13 @@ func (w *podWorker) setUpNetwork(p *v1.Pod, node *simNode) error {
 	w.a.allocMu.Lock()
 	addr := net.ParseIP(p.Status.PodIP).To4()
 	if addr == nil || !node.podCIDR.Contains(addr) {
-		addr = nil
-		used := w.a.usedIPs(node.name)
-		ones, bits := node.podCIDR.Mask.Size()
-		for i := uint32(2); i < uint32(1)<<(bits-ones)-1; i++ {
-			if c := nth(node.podCIDR, i); !used[c.String()] {
-				addr = c
-				break
-			}
-		}
+		var i uint32
+		addr, i = nextFree(node.podCIDR, w.a.usedIPs(node.name), w.a.lastIP[node.name])
 		if addr == nil {
 			w.a.allocMu.Unlock()
 			return fmt.Errorf("no free IP in %s on node %s", node.podCIDR, node.name)
 		}
+		w.a.lastIP[node.name] = i
 	}
 	// Reserve it before the namespace exists, so two pods never get one address.
 	w.mu.Lock()
