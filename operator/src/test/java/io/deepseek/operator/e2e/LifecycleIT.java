@@ -233,10 +233,10 @@ class LifecycleIT extends InNamespace {
     cluster.killAndRestartOperator();
     await().atMost(WAIT).until(() -> replaced(NAME + "-0", second) && settled(1));
     String third = pod(NAME + "-0").getMetadata().getUid();
-    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(2);
+    assertThat(dsd().getStatus().groups.get(0).restarts).as(this::story).isEqualTo(2);
     await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(() -> true);
     assertThat(pod(NAME + "-0").getMetadata().getUid()).as("recreated once, not again").isEqualTo(third);
-    assertThat(dsd().getStatus().groups.get(0).restarts).isEqualTo(2);
+    assertThat(dsd().getStatus().groups.get(0).restarts).as(this::story).isEqualTo(2);
     assertThat(condition("Degraded").getStatus()).isEqualTo("False");
   }
 
