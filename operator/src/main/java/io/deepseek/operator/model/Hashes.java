@@ -1,6 +1,9 @@
 package io.deepseek.operator.model;
 
+import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -9,13 +12,19 @@ import java.util.HexFormat;
 public final class Hashes {
   private Hashes() {}
 
-  /** First {@code length} hex digits of the SHA-256 of the object's canonical JSON. */
+  /**
+   * First {@code length} hex digits of the SHA-256 of the object's canonical JSON. The JSON goes straight into the
+   * digest, never into an array: every reconcile hashes every object it would write (a restart with 1000 deployments
+   * hashes some 5000), and the arrays were 5% of what a restart allocated.
+   */
   public static String of(Object value, int length) {
     try {
-      byte[] json = Json.MAPPER.writeValueAsBytes(value);
-      byte[] digest = MessageDigest.getInstance("SHA-256").digest(json);
-      return HexFormat.of().formatHex(digest).substring(0, length);
-    } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
+      MessageDigest sha = MessageDigest.getInstance("SHA-256");
+      try (OutputStream json = new DigestOutputStream(OutputStream.nullOutputStream(), sha)) {
+        Json.MAPPER.writeValue(json, value);
+      }
+      return HexFormat.of().formatHex(sha.digest()).substring(0, length);
+    } catch (NoSuchAlgorithmException | IOException e) {
       throw new IllegalStateException("cannot hash " + value.getClass().getSimpleName(), e);
     }
   }

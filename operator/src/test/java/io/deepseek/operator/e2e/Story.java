@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  */
 final class Story {
   private static final int LOG_LINES = 60;
+  private static final int EVENTS = 150;
 
   private Story() {}
 
@@ -30,8 +31,12 @@ final class Story {
   static String of(KubernetesClient client, String ns, Path operatorLog, Path agentLog) {
     StringBuilder out = new StringBuilder("what happened in namespace ").append(ns).append(":\n");
     try {
-      List<Event> events = client.v1().events().inNamespace(ns).list().getItems();
-      events.stream().sorted(Comparator.comparing(Story::when)).forEach(e -> out.append("  event ").append(when(e)).append(' ')
+      List<Event> events = client.v1().events().inNamespace(ns).list().getItems().stream()
+          .sorted(Comparator.comparing(Story::when)).toList();
+      if (events.size() > EVENTS) {
+        out.append("  (the first ").append(events.size() - EVENTS).append(" of ").append(events.size()).append(" Events left out)\n");
+      }
+      events.subList(Math.max(0, events.size() - EVENTS), events.size()).forEach(e -> out.append("  event ").append(when(e)).append(' ')
           .append(e.getInvolvedObject().getKind()).append('/').append(e.getInvolvedObject().getName()).append(' ')
           .append(e.getReason()).append(Objects.requireNonNullElse(e.getCount(), 1) > 1
               ? " (x" + e.getCount() + " since " + e.getFirstTimestamp() + ")" : "")
