@@ -304,7 +304,7 @@ func cidr(addr net.IP, n *net.IPNet) string {
 // group being recreated, restarted before its pod is deleted) never reaches the new pod that took it.
 func nextFree(n *net.IPNet, used map[string]bool, last uint32) (net.IP, uint32) {
 	ones, bits := n.Mask.Size()
-	if bits-ones < 3 {
+	if bits-ones < 2 {
 		return nil, 0
 	}
 	hosts := uint32(1)<<(bits-ones) - 3 // host numbers 2 .. 2^k-2

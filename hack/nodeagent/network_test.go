@@ -41,6 +41,10 @@ func TestNextFreeDoesNotGiveAFreedAddressAtOnce(t *testing.T) {
 	if ip, _ := nextFree(cidr, map[string]bool{}, 254); ip.String() != "10.245.3.2" {
 		t.Fatalf("got %s, want 10.245.3.2", ip)
 	}
+	// A /30 has one address for a pod (.2: .1 is the bridge's, .3 the broadcast); a /31 none.
+	if ip, _ := nextFree(&net.IPNet{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.CIDRMask(30, 32)}, nil, 2); ip.String() != "10.0.0.2" {
+		t.Fatalf("a /30 gave %s, want 10.0.0.2", ip)
+	}
 	if ip, _ := nextFree(&net.IPNet{IP: net.IPv4(10, 0, 0, 0).To4(), Mask: net.CIDRMask(31, 32)}, nil, 0); ip != nil {
 		t.Fatalf("a /31 gave %s", ip)
 	}
