@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.IndexedResourceCache;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -42,6 +43,9 @@ final class Admission {
   /** The deployment as it runs, with its profile applied; or why it cannot be (the profile does not exist). */
   record Resolved(DeepSeekDeployment deployment, List<String> problems) {}
 
+  /** The deployments by namespace/name of each deployment that would generate their names for its children. */
+  static final String ROOTS_INDEX = "deepseek.io/name-roots";
+
   private final HostPathPolicy hostPaths;
   private final PlatformPolicy.Defaults policyDefaults;
   private final int maxGroups;
@@ -60,6 +64,8 @@ final class Admission {
 
   /** A policy change concerns every deployment; a namespace's labels decide which policies apply to its deployments. */
   List<EventSource<?, DeepSeekDeployment>> eventSources(EventSourceContext<DeepSeekDeployment> context) {
+    context.getPrimaryCache().addIndexer(ROOTS_INDEX, d -> NameCollisions.roots(d.getMetadata().getName()).stream()
+        .map(root -> d.getMetadata().getNamespace() + "/" + root).toList());
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekPolicy.class, DeepSeekDeployment.class)
         .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
@@ -99,13 +105,17 @@ final class Admission {
       return new Verdict(resolved.problems(), List.of());
     }
     DeepSeekDeployment d = resolved.deployment();
-    // By the informer's namespace index: list(namespace) would copy and filter the whole cache on every reconcile.
-    List<DeepSeekDeployment> sameNamespace = ctx.getPrimaryCache().byIndex(NAMESPACE_INDEX, d.getMetadata().getNamespace());
+    String ns = d.getMetadata().getNamespace();
+    IndexedResourceCache<DeepSeekDeployment> cache = ctx.getPrimaryCache();
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
-    problems.addAll(NameCollisions.check(d, sameNamespace));
+    // By lookups, not the namespace's list: each reconcile of 1000 deployments in one namespace would copy the 1000.
+    problems.addAll(NameCollisions.check(d, NameCollisions.candidates(d.getMetadata().getName(),
+        name -> cache.get(new ResourceID(name, ns)), name -> cache.byIndex(ROOTS_INDEX, ns + "/" + name))));
     Namespace namespace = namespace(d);
     List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
-        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults, sameNamespace,
+        namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults,
+        // By the informer's namespace index (list(namespace) would copy and filter the whole cache), and only if a ceiling asks.
+        () -> cache.byIndex(NAMESPACE_INDEX, ns),
         // A ceiling counts what the others really ask for: with their profiles applied (only then, it costs a merge each).
         other -> resolve(other).deployment());
     return new Verdict(problems, violations);

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -47,6 +49,36 @@ public final class NameCollisions {
       }
     }
     return problems;
+  }
+
+  /**
+   * The deployments {@link #check} needs to see for {@code name}, found by lookups instead of a scan of the namespace (a
+   * reconcile of each of 1000 deployments in one namespace would otherwise go through the other 999): those whose children
+   * {@code name} looks like (each of its {@link #roots}, by name) and those that look like its children (an index of every
+   * deployment by its roots). {@code check(d, candidates(...))} finds what {@code check(d, all)} finds.
+   *
+   * @param byName a deployment of the namespace by name
+   * @param byRoot the deployments of the namespace among whose {@link #roots} the given name is
+   */
+  public static List<DeepSeekDeployment> candidates(String name, Function<String, Optional<DeepSeekDeployment>> byName,
+      Function<String, List<DeepSeekDeployment>> byRoot) {
+    List<DeepSeekDeployment> near = new ArrayList<>();
+    for (String root : roots(name)) {
+      byName.apply(root).ifPresent(near::add);
+    }
+    near.addAll(byRoot.apply(name));
+    return near;
+  }
+
+  /** The names of the deployments that would generate {@code name} for a child: {@code a} and {@code a-1} for {@code a-1-2}. */
+  public static List<String> roots(String name) {
+    List<String> roots = new ArrayList<>(2);
+    for (int dash = name.indexOf('-'); dash >= 0; dash = name.indexOf('-', dash + 1)) {
+      if (dash > 0 && GENERATED_SUFFIX.matcher(name.substring(dash + 1)).matches()) {
+        roots.add(name.substring(0, dash));
+      }
+    }
+    return roots;
   }
 
   /** Whether deployment {@code owner} generates {@code name} (or names that start with it) for its children. */

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -67,15 +68,18 @@ public final class PlatformPolicy {
    */
   public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
       Defaults defaults, Collection<DeepSeekDeployment> sameNamespace) {
-    return check(m, policies, namespaceLabels, defaults, sameNamespace, Function.identity());
+    return check(m, policies, namespaceLabels, defaults, () -> sameNamespace, Function.identity());
   }
 
   /**
+   * @param sameNamespace the deployments of the namespace; asked for only where a ceiling counts them (reading them is
+   *     O(N) per reconcile, O(N²) in all, in a namespace of N deployments)
    * @param asRun a deployment of the namespace as it runs (its profile applied); called only where a ceiling counts the
    *     namespace's accelerators
    */
   public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
-      Defaults defaults, Collection<DeepSeekDeployment> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun) {
+      Defaults defaults, Supplier<Collection<DeepSeekDeployment>> sameNamespace,
+      Function<DeepSeekDeployment, DeepSeekDeployment> asRun) {
     List<DeepSeekPolicy> applicable = policies.stream().filter(p -> selects(p.getSpec() == null ? null
         : p.getSpec().namespaceSelector, namespaceLabels)).sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     List<String> violations = new ArrayList<>();
@@ -90,7 +94,8 @@ public final class PlatformPolicy {
   }
 
   private static void check(DeploymentModel m, String source, DeepSeekPolicySpec policy, Defaults defaults,
-      Collection<DeepSeekDeployment> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun, List<String> v) {
+      Supplier<Collection<DeepSeekDeployment>> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun,
+      List<String> v) {
     DeepSeekPolicySpec p = withoutBlankEntries(policy);
     String image = m.engine().image == null ? "" : m.engine().image;
     if (p.allowedImagePrefixes != null && p.allowedImagePrefixes.stream().noneMatch(image::startsWith)) {
@@ -249,10 +254,10 @@ public final class PlatformPolicy {
   }
 
   /** Deployments are counted oldest first: the ones that cross the ceiling (this one among them?) are refused. */
-  private static void ceiling(DeploymentModel m, String source, int max, Collection<DeepSeekDeployment> sameNamespace,
+  private static void ceiling(DeploymentModel m, String source, int max, Supplier<Collection<DeepSeekDeployment>> sameNamespace,
       Function<DeepSeekDeployment, DeepSeekDeployment> asRun, List<String> v) {
     DeepSeekDeployment self = m.resource();
-    List<DeepSeekDeployment> all = new ArrayList<>(sameNamespace.stream()
+    List<DeepSeekDeployment> all = new ArrayList<>(sameNamespace.get().stream()
         .filter(d -> !Objects.equals(d.getMetadata().getName(), self.getMetadata().getName())).toList());
     all.add(self);
     all.sort(NameCollisions.OLDEST_FIRST);

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -111,5 +112,16 @@ class NoTakeoverTest extends OperatorOnApiServer {
     assertThat(client.apps().statefulSets().inNamespace(ns).withName("x-0").get()).isNull();
     assertThat(client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("x").get().getStatus().conditions)
         .noneSatisfy(c -> assertThat(c.getReason()).isIn("InvalidSpec", "NameConflict"));
+    // The other way round (the informer's index of deployments by the names that would generate theirs): y-0 is older, so
+    // a y created later would name its own group y-0 and is refused; y-0 runs on.
+    Instant older = Instant.parse(client.resource(deployment(ns, "y-0")).create().getMetadata().getCreationTimestamp());
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(ns).withName("y-0").get() != null);
+    // Creation times are in seconds, and within one second the name decides (y before y-0): let a second pass.
+    await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(older.plusSeconds(1)));
+    client.resource(deployment(ns, "y")).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "y", "Degraded") != null);
+    assertThat(condition(ns, "y", "Degraded").getMessage())
+        .contains("this deployment would name its own objects y-0, which is the older DeepSeekDeployment y-0");
+    assertThat(client.apps().statefulSets().inNamespace(ns).withName("y").get()).isNull();
   }
 }

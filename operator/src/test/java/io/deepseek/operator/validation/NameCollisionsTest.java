@@ -3,7 +3,18 @@ package io.deepseek.operator.validation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 
 class NameCollisionsTest {
@@ -34,5 +45,42 @@ class NameCollisionsTest {
     for (String name : List.of("web-frontend", "web-v2", "webx", "web-0a", "web-pods2", "we")) {
       assertThat(NameCollisions.check(named(name, "2026-11-02T00:00:00Z"), List.of(web))).as(name).isEmpty();
     }
+  }
+
+  @Test
+  void rootsAreTheNamesThatWouldGenerateThisOne() {
+    assertThat(NameCollisions.roots("a-1-2")).containsExactly("a", "a-1");
+    assertThat(NameCollisions.roots("x-pods")).containsExactly("x");
+    assertThat(NameCollisions.roots("x-0123456789")).containsExactly("x");
+    assertThat(NameCollisions.roots("web-frontend")).isEmpty();
+    assertThat(NameCollisions.roots("web")).isEmpty();
+    assertThat(NameCollisions.roots("a--1")).containsExactly("a-");
+  }
+
+  /** The lookups a reconcile makes find exactly what a scan of the whole namespace finds. */
+  @Property(tries = 300)
+  void candidatesFindWhatTheWholeNamespaceFinds(@ForAll("namespaces") List<String> names) {
+    Set<String> distinct = new HashSet<>(names);
+    List<DeepSeekDeployment> all = distinct.stream().sorted()
+        .map(n -> named(n, "2026-11-0" + (1 + Math.floorMod(n.hashCode(), 3)) + "T00:00:00Z")).toList();
+    Map<String, DeepSeekDeployment> byName = all.stream()
+        .collect(Collectors.toMap(x -> x.getMetadata().getName(), Function.identity()));
+    Map<String, List<DeepSeekDeployment>> byRoot = all.stream()
+        .flatMap(x -> NameCollisions.roots(x.getMetadata().getName()).stream().map(r -> Map.entry(r, x)))
+        .collect(Collectors.groupingBy(Map.Entry::getKey, Collectors.mapping(Map.Entry::getValue, Collectors.toList())));
+    for (DeepSeekDeployment d : all) {
+      List<DeepSeekDeployment> near = NameCollisions.candidates(d.getMetadata().getName(),
+          n -> Optional.ofNullable(byName.get(n)), n -> byRoot.getOrDefault(n, List.of()));
+      assertThat(NameCollisions.check(d, near)).as(d.getMetadata().getName())
+          .containsExactlyInAnyOrderElementsOf(NameCollisions.check(d, all));
+    }
+  }
+
+  @Provide
+  Arbitrary<List<String>> namespaces() {
+    // Few parts from a small alphabet, so that names generate each other often.
+    Arbitrary<String> part = Arbitraries.of("x", "web", "0", "1", "12", "pods", "0123456789", "abcdef0123", "v2", "");
+    return part.list().ofMinSize(1).ofMaxSize(4).map(p -> String.join("-", p))
+        .filter(n -> !n.isEmpty() && !n.startsWith("-") && !n.endsWith("-")).list().ofMinSize(1).ofMaxSize(12);
   }
 }
