@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.ControllerRevision;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -309,6 +310,24 @@ class LifecycleIT extends InNamespace {
     assertThat(condition("Progressing").getMessage()).contains("partition 1 holds group 0");
     cluster.kubectlOrFail("patch", "dsd", NAME, "-n", ns, "--type=merge", "-p", "{\"spec\":{\"rollout\":{\"partition\":0}}}");
     await().atMost(WAIT).until(() -> settled(2) && pods().stream().allMatch(p -> next.equals(p.getMetadata().getLabels().get(Labels.REVISION))));
+    // The operator prunes its own history (its revision of the old spec goes once no pod runs it), never the
+    // StatefulSet controller's: the leaders' StatefulSet, rolled in place, keeps its old revision (a group's workers'
+    // StatefulSet is made anew with the group, with one).
+    await().atMost(WAIT).until(() -> revisions().stream().filter(r -> owner(r).equals("DeepSeekDeployment")).count() == 1);
+    Map<String, Long> bySet = revisions().stream().filter(r -> owner(r).startsWith("StatefulSet/"))
+        .collect(Collectors.groupingBy(LifecycleIT::owner, Collectors.counting()));
+    assertThat(bySet).as("the StatefulSets' own revisions")
+        .containsExactlyInAnyOrderEntriesOf(Map.of("StatefulSet/" + NAME, 2L, "StatefulSet/" + NAME + "-0", 1L, "StatefulSet/" + NAME + "-1", 1L));
+  }
+
+  List<ControllerRevision> revisions() {
+    return client.apps().controllerRevisions().inNamespace(ns).list().getItems();
+  }
+
+  /** "DeepSeekDeployment" for the operator's revisions, "StatefulSet/<name>" for a StatefulSet controller's. */
+  static String owner(ControllerRevision r) {
+    return r.getMetadata().getOwnerReferences().stream().findFirst()
+        .map(o -> o.getKind().equals("StatefulSet") ? "StatefulSet/" + o.getName() : o.getKind()).orElse("");
   }
 
   @Test
