@@ -65,7 +65,7 @@ final class Admission {
   /** A policy change concerns every deployment; a namespace's labels decide which policies apply to its deployments. */
   List<EventSource<?, DeepSeekDeployment>> eventSources(EventSourceContext<DeepSeekDeployment> context) {
     context.getPrimaryCache().addIndexer(ROOTS_INDEX, d -> NameCollisions.roots(d.getMetadata().getName()).stream()
-        .map(root -> d.getMetadata().getNamespace() + "/" + root).toList());
+        .map(root -> rootKey(d.getMetadata().getNamespace(), root)).toList());
     policies = new InformerEventSource<>(InformerEventSourceConfiguration.from(DeepSeekPolicy.class, DeepSeekDeployment.class)
         .withSecondaryToPrimaryMapper(p -> context.getPrimaryCache().list().map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
@@ -79,6 +79,11 @@ final class Admission {
             && p.getMetadata().getName().equals(d.getSpec().profile)).map(ResourceID::fromResource)
             .collect(Collectors.toSet())).build(), context);
     return List.of(policies, namespaces, profiles);
+  }
+
+  /** The key of {@link #ROOTS_INDEX}: a name that would generate others' names, in its namespace. */
+  private static String rootKey(String namespace, String root) {
+    return namespace + "/" + root;
   }
 
   /** The deployment's namespace as cached (null before the cache has it). */
@@ -110,7 +115,7 @@ final class Admission {
     List<String> problems = new ArrayList<>(SpecValidator.validate(d, hostPaths, maxGroups));
     // By lookups, not the namespace's list: each reconcile of 1000 deployments in one namespace would copy the 1000.
     problems.addAll(NameCollisions.check(d, NameCollisions.candidates(d.getMetadata().getName(),
-        name -> cache.get(new ResourceID(name, ns)), name -> cache.byIndex(ROOTS_INDEX, ns + "/" + name))));
+        name -> cache.get(new ResourceID(name, ns)), name -> cache.byIndex(ROOTS_INDEX, rootKey(ns, name)))));
     Namespace namespace = namespace(d);
     List<String> violations = PlatformPolicy.check(model, policies.list().toList(),
         namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults,

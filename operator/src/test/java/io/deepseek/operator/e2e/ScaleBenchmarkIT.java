@@ -279,9 +279,10 @@ class ScaleBenchmarkIT {
       for (int round = 0; round < 2; round++) {
         double s = restart(c, n);
         double cpu = c.cpuSeconds();
+        String threads = ours.cpuByThread(6);
         Thread.sleep(15_000);
-        System.out.printf("[bench]   restart with [%s]: every instance reconciled after %.1f s, CPU %.1f s, resident after %.1f MiB%n",
-            variant.strip(), s, cpu, c.rssBytes() / 1048576.0);
+        System.out.printf("[bench]   restart with [%s]: every instance reconciled after %.1f s, CPU %.1f s (by thread: %s), resident after %.1f MiB%n",
+            variant.strip(), s, cpu, threads, c.rssBytes() / 1048576.0);
       }
     }
   }

@@ -32,11 +32,15 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * A controller under the scale benchmark (ScaleBenchmarkIT): ours, or LeaderWorkerSet's. Each runs as its own process
@@ -128,6 +132,32 @@ abstract class ScaleController {
   double cpuSeconds() {
     return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for pid " + process.pid()))
         .toNanos() / 1e9;
+  }
+
+  /**
+   * Its CPU time so far by thread name (digits as #: "C1 CompilerThre#", "pool-#-thread-#"), the largest first: the
+   * compiler's and the collector's threads are not in a flight recording's samples.
+   */
+  String cpuByThread(int top) {
+    Map<String, Double> byName = new TreeMap<>();
+    try (Stream<Path> tasks = Files.list(Path.of("/proc/" + process.pid() + "/task"))) {
+      for (Path task : tasks.toList()) {
+        String stat;
+        try {
+          stat = Files.readString(task.resolve("stat"));
+        } catch (IOException gone) {
+          continue; // the thread ended
+        }
+        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "#");
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // after the name: state(0) ... utime(11) stime(12), in clock ticks of 1/100 s
+        byName.merge(name, (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0, Double::sum);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return byName.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(top)
+        .map(e -> String.format(Locale.ROOT, "%s %.1f", e.getKey(), e.getValue())).collect(Collectors.joining(", "));
   }
 
   /** The sum of every sample of one metric in a Prometheus text page whose labels contain {@code labelFilter}. */
