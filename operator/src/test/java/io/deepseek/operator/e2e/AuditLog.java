@@ -6,6 +6,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -68,6 +72,38 @@ final class AuditLog {
           resource += "/" + ref.path("subresource").asText();
         }
         out.merge(resource, 1L, Long::sum);
+      });
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return out;
+  }
+
+  /**
+   * The API server's own time for each create of {@code resource} by one user (from receiving the request to the response,
+   * ms): under load it includes the wait for a seat (priority and fairness) and for CPU, a floor under how soon any
+   * controller's object can exist after it decided to write it.
+   */
+  List<Double> createMillis(String user, String resource) {
+    List<Double> out = new ArrayList<>();
+    if (!Files.exists(file)) {
+      return out;
+    }
+    try (Stream<String> lines = Files.lines(file)) {
+      lines.forEach(line -> {
+        JsonNode e;
+        try {
+          e = JSON.readTree(line);
+        } catch (IOException partial) {
+          return;
+        }
+        if ("ResponseComplete".equals(e.path("stage").asText()) && user.equals(e.path("user").path("username").asText())
+            && "create".equals(e.path("verb").asText()) && resource.equals(e.path("objectRef").path("resource").asText())
+            && !e.path("objectRef").hasNonNull("subresource")) {
+          Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
+          Instant answered = Instant.parse(e.path("stageTimestamp").asText());
+          out.add(Duration.between(received, answered).toNanos() / 1e6);
+        }
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);

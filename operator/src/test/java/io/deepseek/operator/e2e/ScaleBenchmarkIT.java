@@ -2,6 +2,8 @@ package io.deepseek.operator.e2e;
 
 import static org.awaitility.Awaitility.await;
 
+import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
+import io.deepseek.operator.api.v1alpha1.DeepSeekPolicySpec;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.client.Watch;
 import java.io.IOException;
@@ -51,7 +53,13 @@ class ScaleBenchmarkIT {
   record Result(String controller, int n, Stats toLeader, Stats toWorkers, Stats toReady, double allChildrenS, double allReadyS,
       double writesPerInstance, Map<String, Long> writes, double readsPerInstance, Map<String, Long> reads, long idleWrites,
       long rss0, long heap0, long rssN, long heapN, long seriesN, double resyncS, long restartWrites, long rssRestart,
-      double cpuToReadyS, double cpuResyncS) {}
+      double cpuToReadyS, double cpuResyncS, double createS, Map<String, Double> machineToChildren,
+      Map<String, Double> machineToReady, Map<String, Double> controlPlaneResync, Stats stsCreateMs) {}
+
+  /** The control plane's processes (what the cluster scripts started), as CpuSampler names them. */
+  static final String[] CONTROL_PLANE = {"apiserver", "etcd", "controller-manager", "scheduler", "kwok"};
+
+  record Restart(double seconds, Map<String, Double> controlPlaneCpu) {}
 
   final int idleSeconds = Integer.getInteger("dso.scale.idle", 60);
   LocalCluster cluster;
@@ -68,6 +76,16 @@ class ScaleBenchmarkIT {
         "DSO_H100_NODES", Integer.toString(largest / 4 + 2), "DSO_H200_NODES", "0", "DSO_A2_NODES", "0", "DSO_A3_NODES", "0"));
     cluster = LocalCluster.startWithoutOperator(env);
     audit = new AuditLog(cluster.clusterDir().resolve("log/audit.log"));
+    Integer ceiling = Integer.getInteger("dso.scale.ceiling");
+    if (ceiling != null) {
+      // -Ddso.scale.ceiling=1000000: a policy with a maxAcceleratorsPerNamespace ceiling for every namespace (one that
+      // refuses nothing), to measure what counting the namespace's accelerators costs each reconcile.
+      DeepSeekPolicy policy = new DeepSeekPolicy();
+      policy.getMetadata().setName("scale-ceiling");
+      policy.setSpec(new DeepSeekPolicySpec());
+      policy.getSpec().maxAcceleratorsPerNamespace = ceiling;
+      cluster.client.resource(policy).create();
+    }
 
     ScaleController.Ours ours = new ScaleController.Ours(cluster, cluster.operatorJavaOptions());
     List<Result> results = new ArrayList<>();
@@ -129,6 +147,11 @@ class ScaleBenchmarkIT {
     })) {
       Map<String, Long> w0 = audit.writesBy(c.user);
       Map<String, Long> r0 = audit.readsBy(c.user);
+      int stsCreates0 = audit.createMillis(c.user, "statefulsets").size();
+      Map<String, ProcessHandle> machine = new LinkedHashMap<>(CpuSampler.controlPlane(cluster.clusterDir()));
+      machine.put("controller", c.process.toHandle());
+      machine.put("benchmark", ProcessHandle.current());
+      CpuSampler sampler = new CpuSampler(machine);
       double cpu0 = c.cpuSeconds();
       long t0 = System.nanoTime();
       ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
@@ -152,37 +175,56 @@ class ScaleBenchmarkIT {
         return readySeen.size() >= n;
       });
       double cpuToReady = c.cpuSeconds() - cpu0;
+      sampler.sample();
+      sampler.close();
+      long tChildren = Math.max(max(leaderSeen.values()), max(workersSeenLast(workerSeen).values()));
+      Map<String, Double> toChildren = sampler.between(t0, tChildren);
+      Map<String, Double> toReady = sampler.between(t0, max(readySeen.values()));
       System.out.printf("[bench]   created in %.1f s, all Ready after %.1f s%n", createS, (max(readySeen.values()) - t0) / 1e9);
+      System.out.printf("[bench]   CPU (s), first create -> every StatefulSet (%.1f s): %s%n", (tChildren - t0) / 1e9,
+          CpuSampler.describe(toChildren));
+      System.out.printf("[bench]   CPU (s), first create -> every instance Ready: %s%n", CpuSampler.describe(toReady));
       Thread.sleep(3000); // the audit log is written in batches of up to 1 s
       Map<String, Long> w1 = audit.writesBy(c.user);
       Map<String, Long> reads = AuditLog.minus(audit.readsBy(c.user), r0);
+      List<Double> stsCreates = audit.createMillis(c.user, "statefulsets");
+      Stats stsCreateMs = Stats.of(stsCreates.subList(stsCreates0, stsCreates.size()));
       Thread.sleep(idleSeconds * 1000L);
       Map<String, Long> w2 = audit.writesBy(c.user);
       long rssN = c.rssBytes();
       long heapN = c.liveHeapBytes();
       long seriesN = c.series();
 
-      double resyncS = restart(c, n);
+      Restart restart = restart(c, n);
+      double resyncS = restart.seconds();
       double cpuResync = c.cpuSeconds();
+      System.out.printf("[bench]   restart: re-sync %.1f s; its CPU %.1f s; the control plane's (s): %s%n", resyncS, cpuResync,
+          CpuSampler.describe(restart.controlPlaneCpu()));
       Thread.sleep(idleSeconds * 1000L);
       Map<String, Long> w3 = audit.writesBy(c.user);
       long rssRestart = c.rssBytes();
       restartVariants(c, n);
 
-      Map<String, Long> lastWorker = new HashMap<>();
-      workerSeen.forEach((k, v) -> lastWorker.merge(k.substring(0, k.indexOf('/')), v, Math::max));
+      Map<String, Long> lastWorker = workersSeenLast(workerSeen);
       Map<String, Long> writes = AuditLog.minus(w1, w0);
       Result r = new Result(c.name(), n, latencies(created, leaderSeen), latencies(created, lastWorker), latencies(created, readySeen),
           (Math.max(max(leaderSeen.values()), max(lastWorker.values())) - t0) / 1e9, (max(readySeen.values()) - t0) / 1e9,
           sum(writes) / (double) n, writes, sum(reads) / (double) n, reads, sum(AuditLog.minus(w2, w1)), rss0, heap0,
           rssN, heapN, seriesN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart,
-          cpuToReady, cpuResync);
+          cpuToReady, cpuResync, createS, toChildren, toReady, restart.controlPlaneCpu(), stsCreateMs);
       System.out.printf("[bench]   %s%n", r);
       return r;
     } finally {
       cluster.deleteNamespace(ns);
       c.stop();
     }
+  }
+
+  /** Per instance, when its last worker StatefulSet was seen (from "instance/StatefulSet" keys). */
+  static Map<String, Long> workersSeenLast(Map<String, Long> workerSeen) {
+    Map<String, Long> last = new HashMap<>();
+    workerSeen.forEach((k, v) -> last.merge(k.substring(0, k.indexOf('/')), v, Math::max));
+    return last;
   }
 
   static long max(Collection<Long> v) {
@@ -230,6 +272,15 @@ class ScaleBenchmarkIT {
         put(rows, col, "first create -> every StatefulSet (s)", r.allChildrenS());
         put(rows, col, "first create -> every instance Ready (s)", r.allReadyS());
         put(rows, col, "its CPU time, first create -> every instance Ready (s)", r.cpuToReadyS());
+        put(rows, col, "the N creates returned after (s)", r.createS());
+        put(rows, col, "the API server's own time per StatefulSet create p50 (ms)", r.stsCreateMs().p50());
+        put(rows, col, "the API server's own time per StatefulSet create p99 (ms)", r.stsCreateMs().p99());
+        put(rows, col, "control plane's CPU, first create -> every StatefulSet (s)",
+            CpuSampler.total(r.machineToChildren(), CONTROL_PLANE));
+        put(rows, col, "of it the API server's and etcd's (s)", CpuSampler.total(r.machineToChildren(), "apiserver", "etcd"));
+        put(rows, col, "all processes' CPU, first create -> every StatefulSet (s)", CpuSampler.total(r.machineToChildren()));
+        put(rows, col, "control plane's CPU, first create -> every instance Ready (s)",
+            CpuSampler.total(r.machineToReady(), CONTROL_PLANE));
         put(rows, col, "API writes per instance", r.writesPerInstance());
         put(rows, col, "API reads per instance (get, list)", r.readsPerInstance());
         put(rows, col, "API writes in the idle period after", r.idleWrites());
@@ -240,6 +291,8 @@ class ScaleBenchmarkIT {
         put(rows, col, "metrics series served at N", r.seriesN());
         put(rows, col, "restart: start -> every instance reconciled (s)", r.resyncS());
         put(rows, col, "restart: its CPU time, start -> every instance reconciled (s)", r.cpuResyncS());
+        put(rows, col, "restart: the control plane's CPU, start -> every instance reconciled (s)",
+            CpuSampler.total(r.controlPlaneResync(), CONTROL_PLANE));
         put(rows, col, "restart: API writes in the idle period after", r.restartWrites());
         put(rows, col, "restart: resident memory after (MiB)", r.rssRestart() / 1048576.0);
       }
@@ -255,13 +308,21 @@ class ScaleBenchmarkIT {
     return out.toString();
   }
 
-  /** Stops the controller, starts it again and returns the seconds until it has reconciled every instance once. */
-  private static double restart(ScaleController c, int n) {
+  /**
+   * Stops the controller, starts it again and returns the seconds until it has reconciled every instance once, and the
+   * CPU the control plane's processes spent meanwhile (serving the lists and watches a re-sync starts with).
+   */
+  private static Restart restart(ScaleController c, int n) {
     c.stop();
-    long t = System.nanoTime();
-    c.start();
-    await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
-    return (System.nanoTime() - t) / 1e9;
+    Map<String, ProcessHandle> controlPlane = CpuSampler.controlPlane(c.cluster.clusterDir());
+    try (CpuSampler sampler = new CpuSampler(controlPlane)) {
+      long t = System.nanoTime();
+      c.start();
+      await().pollInterval(Duration.ofMillis(200)).atMost(Duration.ofMinutes(10)).until(() -> c.reconciles() >= n);
+      long done = System.nanoTime();
+      sampler.sample();
+      return new Restart((done - t) / 1e9, sampler.between(t, done));
+    }
   }
 
   /**
@@ -277,7 +338,7 @@ class ScaleBenchmarkIT {
     for (String variant : (";" + variants).split(";")) {
       ours.extraOptions = variant.isBlank() ? List.of() : List.of(variant.strip().split("\\s+"));
       for (int round = 0; round < 2; round++) {
-        double s = restart(c, n);
+        double s = restart(c, n).seconds();
         double cpu = c.cpuSeconds();
         String threads = ours.cpuByThread(6);
         Thread.sleep(15_000);
