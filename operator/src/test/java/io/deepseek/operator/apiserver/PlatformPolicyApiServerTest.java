@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.deepseek.operator.api.v1alpha1.DeepSeekDeployment;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicy;
 import io.deepseek.operator.api.v1alpha1.DeepSeekPolicySpec;
+import io.deepseek.operator.api.v1alpha1.DeepSeekProfile;
 import io.deepseek.operator.status.Conditions;
 import io.deepseek.operator.testing.ApiServer;
 import io.deepseek.operator.testing.Fixtures;
@@ -132,6 +133,66 @@ class PlatformPolicyApiServerTest extends OperatorOnApiServer {
       assertThat(degraded(ns, "unknown-profile")).contains("InvalidSpec", "spec.profile: DeepSeekProfile r1-b200-1node does not exist");
     });
     assertThat(client.apps().statefulSets().inNamespace(ns).withName("own-spec").get()).isNull();
+  }
+
+  /**
+   * The ceiling counts the older deployments as they run: with their profile applied, and again after their spec or
+   * their profile changed (the operator remembers each one's accelerators per version of both).
+   */
+  @Test
+  void theCeilingCountsOlderDeploymentsAsTheirSpecAndProfileSay() {
+    String ns = ApiServer.newNamespace("ceiling");
+    DeepSeekPolicy p = new DeepSeekPolicy();
+    p.getMetadata().setName("ceiling-" + ns);
+    p.setSpec(new DeepSeekPolicySpec());
+    p.getSpec().namespaceSelector = new LabelSelectorBuilder().addToMatchLabels("kubernetes.io/metadata.name", ns).build();
+    p.getSpec().maxAcceleratorsPerNamespace = 24;
+    p.getSpec().allowHostNetwork = true;
+    client.resource(p).create();
+    DeepSeekProfile profile = load(DeepSeekProfile.class, "profiles/r1-h100-2node.yaml");
+    profile.getMetadata().setName("ceiling-" + ns);
+    client.resource(profile).create();
+
+    // Older: 1 group x 2 nodes x 8 from its profile = 16. Younger (same second or later, and later by name): 16 more.
+    DeepSeekDeployment older = load(DeepSeekDeployment.class, "tenant-deepseek-r1.yaml");
+    older.getMetadata().setName("a-older");
+    older.getMetadata().setNamespace(ns);
+    older.getSpec().profile = "ceiling-" + ns;
+    client.resource(older).create();
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(ns).withName("a-older").get() != null);
+    DeepSeekDeployment younger = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    younger.getMetadata().setName("b-younger");
+    younger.getMetadata().setNamespace(ns);
+    younger.getMetadata().setUid(null);
+    client.resource(younger).create();
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(degraded(ns, "b-younger"))
+        .contains("PolicyViolation", "(maxAcceleratorsPerNamespace)", "older deployments use 16"));
+
+    // The profile halves the older one's accelerators (2 nodes x 4): room for the younger one.
+    client.resources(DeepSeekProfile.class).withName("ceiling-" + ns).edit(x -> {
+      x.getSpec().accelerator.perNode = 4;
+      x.getSpec().parallelism.tensor = 8;
+      return x;
+    });
+    nudge("ceiling-" + ns);
+    await().atMost(Duration.ofSeconds(30)).until(() -> client.apps().statefulSets().inNamespace(ns).withName("b-younger").get() != null);
+
+    // The older one's spec asks for 2 groups (2 x 2 x 4 = 16): the younger one is over the ceiling again.
+    client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("a-older").edit(x -> {
+      x.getSpec().replicas = 2;
+      return x;
+    });
+    nudge("ceiling-" + ns);
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(degraded(ns, "b-younger"))
+        .contains("PolicyViolation", "(maxAcceleratorsPerNamespace)", "older deployments use 16"));
+  }
+
+  /** A change of a policy reconciles every deployment at once (else the refused ones are checked again within 30 s). */
+  static void nudge(String policy) {
+    client.resources(DeepSeekPolicy.class).withName(policy).edit(x -> {
+      x.getMetadata().getAnnotations().put("test/nudged", Long.toString(System.nanoTime()));
+      return x;
+    });
   }
 
   static String degraded(String ns, String name) {
