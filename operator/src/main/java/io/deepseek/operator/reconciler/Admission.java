@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -122,40 +121,9 @@ final class Admission {
         namespace == null ? Map.of() : namespace.getMetadata().getLabels(), policyDefaults,
         // By the informer's namespace index (list(namespace) would copy and filter the whole cache), and only if a ceiling asks.
         () -> cache.byIndex(NAMESPACE_INDEX, ns),
-        // A ceiling counts what the others really ask for: with their profiles applied, remembered per version.
-        this::acceleratorsOf);
+        // A ceiling counts what the others really ask for: with their profiles applied (only then, it costs a merge each).
+        other -> resolve(other).deployment());
     return new Verdict(problems, violations);
-  }
-
-  /**
-   * The accelerators another deployment may take as it runs, for a namespace's ceiling: worked out (its profile merged,
-   * its model read) once per version of what decides it, its spec (generation) and its profile; a ceiling otherwise costs
-   * every reconcile a merge and a model of every older deployment of the namespace, O(N²) over a burst of N.
-   */
-  long acceleratorsOf(DeepSeekDeployment d) {
-    String profile = d.getSpec() == null ? null : d.getSpec().profile;
-    String version = d.getMetadata().getGeneration() + "/" + (profile == null ? "" : profile + "@"
-        + profiles.get(new ResourceID(profile)).map(p -> p.getMetadata().getResourceVersion()).orElse("absent"));
-    Asked known = asked.get(d.getMetadata().getUid());
-    if (known != null && known.version().equals(version)) {
-      return known.accelerators();
-    }
-    long accelerators = PlatformPolicy.accelerators(DeploymentModel.of(resolve(d).deployment()));
-    if (d.getMetadata().getUid() != null) {
-      asked.put(d.getMetadata().getUid(), new Asked(version, accelerators));
-    }
-    return accelerators;
-  }
-
-  private record Asked(String version, long accelerators) {}
-
-  /** By deployment UID (what {@link #acceleratorsOf} worked out); a deleted deployment's entry goes with it. */
-  private final Map<String, Asked> asked = new ConcurrentHashMap<>();
-
-  void forget(DeepSeekDeployment d) {
-    if (d.getMetadata().getUid() != null) {
-      asked.remove(d.getMetadata().getUid());
-    }
   }
 
   /**

@@ -120,7 +120,6 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
             super.onResourceDeleted(d);
             metrics.forget(d);
             strays.forget(ResourceID.fromResource(d));
-            admission.forget(d);
             gauges.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
             deploymentMetrics.remove(d.getMetadata().getNamespace() + "/" + d.getMetadata().getName());
           }

@@ -17,8 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.function.ToLongFunction;
 import java.util.stream.Stream;
 
 /**
@@ -68,34 +68,33 @@ public final class PlatformPolicy {
    */
   public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
       Defaults defaults, Collection<DeepSeekDeployment> sameNamespace) {
-    return check(m, policies, namespaceLabels, defaults, () -> sameNamespace, d -> accelerators(DeploymentModel.of(d)));
+    return check(m, policies, namespaceLabels, defaults, () -> sameNamespace, Function.identity());
   }
 
   /**
    * @param sameNamespace the deployments of the namespace; asked for only where a ceiling counts them (reading them is
    *     O(N) per reconcile, O(N²) in all, in a namespace of N deployments)
-   * @param acceleratorsOf the accelerators another deployment of the namespace may take as it runs (its profile applied:
-   *     {@link #accelerators}); called only where a ceiling counts the namespace's accelerators, for every deployment of the
-   *     namespace older than this one, so a caller with many should remember it per deployment version
+   * @param asRun a deployment of the namespace as it runs (its profile applied); called only where a ceiling counts the
+   *     namespace's accelerators
    */
   public static List<String> check(DeploymentModel m, Collection<DeepSeekPolicy> policies, Map<String, String> namespaceLabels,
       Defaults defaults, Supplier<Collection<DeepSeekDeployment>> sameNamespace,
-      ToLongFunction<DeepSeekDeployment> acceleratorsOf) {
+      Function<DeepSeekDeployment, DeepSeekDeployment> asRun) {
     List<DeepSeekPolicy> applicable = policies.stream().filter(p -> selects(p.getSpec() == null ? null
         : p.getSpec().namespaceSelector, namespaceLabels)).sorted(Comparator.comparing(p -> p.getMetadata().getName())).toList();
     List<String> violations = new ArrayList<>();
     if (applicable.isEmpty()) {
-      check(m, "the operator's defaults", new DeepSeekPolicySpec(), defaults, sameNamespace, acceleratorsOf, violations);
+      check(m, "the operator's defaults", new DeepSeekPolicySpec(), defaults, sameNamespace, asRun, violations);
     }
     for (DeepSeekPolicy p : applicable) {
       check(m, "DeepSeekPolicy " + p.getMetadata().getName(), p.getSpec() == null ? new DeepSeekPolicySpec() : p.getSpec(),
-          defaults, sameNamespace, acceleratorsOf, violations);
+          defaults, sameNamespace, asRun, violations);
     }
     return violations;
   }
 
   private static void check(DeploymentModel m, String source, DeepSeekPolicySpec policy, Defaults defaults,
-      Supplier<Collection<DeepSeekDeployment>> sameNamespace, ToLongFunction<DeepSeekDeployment> acceleratorsOf,
+      Supplier<Collection<DeepSeekDeployment>> sameNamespace, Function<DeepSeekDeployment, DeepSeekDeployment> asRun,
       List<String> v) {
     DeepSeekPolicySpec p = withoutBlankEntries(policy);
     String image = m.engine().image == null ? "" : m.engine().image;
@@ -176,7 +175,7 @@ public final class PlatformPolicy {
           + (p.allowedProfiles.isEmpty() ? "none" : String.join(", ", p.allowedProfiles)) + ")");
     }
     if (p.maxAcceleratorsPerNamespace != null) {
-      ceiling(m, source, p.maxAcceleratorsPerNamespace, sameNamespace, acceleratorsOf, v);
+      ceiling(m, source, p.maxAcceleratorsPerNamespace, sameNamespace, asRun, v);
     }
   }
 
@@ -256,7 +255,7 @@ public final class PlatformPolicy {
 
   /** Deployments are counted oldest first: the ones that cross the ceiling (this one among them?) are refused. */
   private static void ceiling(DeploymentModel m, String source, int max, Supplier<Collection<DeepSeekDeployment>> sameNamespace,
-      ToLongFunction<DeepSeekDeployment> acceleratorsOf, List<String> v) {
+      Function<DeepSeekDeployment, DeepSeekDeployment> asRun, List<String> v) {
     DeepSeekDeployment self = m.resource();
     List<DeepSeekDeployment> all = new ArrayList<>(sameNamespace.get().stream()
         .filter(d -> !Objects.equals(d.getMetadata().getName(), self.getMetadata().getName())).toList());
@@ -264,7 +263,7 @@ public final class PlatformPolicy {
     all.sort(NameCollisions.OLDEST_FIRST);
     long used = 0;
     for (DeepSeekDeployment d : all) {
-      long asks = d == self ? accelerators(m) : acceleratorsOf.applyAsLong(d);
+      long asks = accelerators(d == self ? m : DeploymentModel.of(asRun.apply(d)));
       if (d == self) {
         if (used + asks > max) {
           v.add(source + " (maxAcceleratorsPerNamespace): " + asked(m) + " = " + asks + " accelerators, but the namespace may use "
@@ -281,7 +280,7 @@ public final class PlatformPolicy {
    * The accelerators a deployment may take: over its sets (each role with roles), the groups it may have (with autoscaling
    * its maxReplicas: the autoscaler may go there) x nodes x devices per pod.
    */
-  public static long accelerators(DeploymentModel m) {
+  static long accelerators(DeploymentModel m) {
     long total = 0;
     for (DeploymentModel set : m.sets()) {
       total += (long) groups(set) * set.nodes() * set.perNode();

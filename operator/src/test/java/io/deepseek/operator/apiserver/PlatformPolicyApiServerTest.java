@@ -136,8 +136,8 @@ class PlatformPolicyApiServerTest extends OperatorOnApiServer {
   }
 
   /**
-   * The ceiling counts the older deployments as they run: with their profile applied, and again after their spec or
-   * their profile changed (the operator remembers each one's accelerators per version of both).
+   * The ceiling counts the older deployments as they run: with their profile applied, and as their spec or their
+   * profile says now (a refused deployment is checked again when a policy changes, or within 30 s).
    */
   @Test
   void theCeilingCountsOlderDeploymentsAsTheirSpecAndProfileSay() {
