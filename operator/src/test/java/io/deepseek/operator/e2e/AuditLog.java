@@ -80,11 +80,12 @@ final class AuditLog {
   }
 
   /**
-   * The API server's own time for each create of {@code resource} by one user (from receiving the request to the response,
-   * ms): under load it includes the wait for a seat (priority and fairness) and for CPU, a floor under how soon any
-   * controller's object can exist after it decided to write it.
+   * The API server's own time for each write of {@code resource} by one user (create, or server-side apply and other
+   * patches, or update; from receiving the request to the response, ms): under load it includes the wait for a seat
+   * (priority and fairness) and for CPU, a floor under how soon any controller's object can exist after it decided to
+   * write it.
    */
-  List<Double> createMillis(String user, String resource) {
+  List<Double> writeMillis(String user, String resource) {
     List<Double> out = new ArrayList<>();
     if (!Files.exists(file)) {
       return out;
@@ -98,7 +99,7 @@ final class AuditLog {
           return;
         }
         if ("ResponseComplete".equals(e.path("stage").asText()) && user.equals(e.path("user").path("username").asText())
-            && "create".equals(e.path("verb").asText()) && resource.equals(e.path("objectRef").path("resource").asText())
+            && WRITES.contains(e.path("verb").asText()) && !"delete".equals(e.path("verb").asText()) && resource.equals(e.path("objectRef").path("resource").asText())
             && !e.path("objectRef").hasNonNull("subresource")) {
           Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
           Instant answered = Instant.parse(e.path("stageTimestamp").asText());
