@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
@@ -48,34 +49,20 @@ final class AuditLog {
 
   private Map<String, Long> requestsBy(String user, Set<String> verbs) {
     Map<String, Long> out = new TreeMap<>();
-    if (!Files.exists(file)) {
-      return out;
-    }
-    try (Stream<String> lines = Files.lines(file)) {
-      lines.forEach(line -> {
-        JsonNode e;
-        try {
-          e = JSON.readTree(line);
-        } catch (IOException partial) {
-          return; // the line being written
-        }
-        if (!"ResponseComplete".equals(e.path("stage").asText()) || !user.equals(e.path("user").path("username").asText())
-            || !verbs.contains(e.path("verb").asText())) {
-          return;
-        }
-        JsonNode ref = e.path("objectRef");
-        String resource = ref.path("resource").asText();
-        if ("leases".equals(resource) || NOT_STORED.contains(resource)) {
-          return;
-        }
-        if (ref.hasNonNull("subresource")) {
-          resource += "/" + ref.path("subresource").asText();
-        }
-        out.merge(resource, 1L, Long::sum);
-      });
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    completedBy(user, e -> {
+      if (!verbs.contains(e.path("verb").asText())) {
+        return;
+      }
+      JsonNode ref = e.path("objectRef");
+      String resource = ref.path("resource").asText();
+      if ("leases".equals(resource) || NOT_STORED.contains(resource)) {
+        return;
+      }
+      if (ref.hasNonNull("subresource")) {
+        resource += "/" + ref.path("subresource").asText();
+      }
+      out.merge(resource, 1L, Long::sum);
+    });
     return out;
   }
 
@@ -87,8 +74,23 @@ final class AuditLog {
    */
   List<Double> writeMillis(String user, String resource) {
     List<Double> out = new ArrayList<>();
+    completedBy(user, e -> {
+      String verb = e.path("verb").asText();
+      JsonNode ref = e.path("objectRef");
+      if (WRITES.contains(verb) && !verb.startsWith("delete") && resource.equals(ref.path("resource").asText())
+          && !ref.hasNonNull("subresource")) {
+        Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
+        Instant answered = Instant.parse(e.path("stageTimestamp").asText());
+        out.add(Duration.between(received, answered).toNanos() / 1e6);
+      }
+    });
+    return out;
+  }
+
+  /** Every completed request of one user so far, in the log's order. */
+  private void completedBy(String user, Consumer<JsonNode> each) {
     if (!Files.exists(file)) {
-      return out;
+      return;
     }
     try (Stream<String> lines = Files.lines(file)) {
       lines.forEach(line -> {
@@ -96,20 +98,15 @@ final class AuditLog {
         try {
           e = JSON.readTree(line);
         } catch (IOException partial) {
-          return;
+          return; // the line being written
         }
-        if ("ResponseComplete".equals(e.path("stage").asText()) && user.equals(e.path("user").path("username").asText())
-            && WRITES.contains(e.path("verb").asText()) && !"delete".equals(e.path("verb").asText()) && resource.equals(e.path("objectRef").path("resource").asText())
-            && !e.path("objectRef").hasNonNull("subresource")) {
-          Instant received = Instant.parse(e.path("requestReceivedTimestamp").asText());
-          Instant answered = Instant.parse(e.path("stageTimestamp").asText());
-          out.add(Duration.between(received, answered).toNanos() / 1e6);
+        if ("ResponseComplete".equals(e.path("stage").asText()) && user.equals(e.path("user").path("username").asText())) {
+          each.accept(e);
         }
       });
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return out;
   }
 
   /** What was written between two readings, by resource. */
