@@ -49,7 +49,11 @@ public final class Planner {
   private DeploymentModel m;
   /** When to plan again without a change: the earliest moment any decision asks for (see Plan's autoscaleAt). */
   private Instant autoscaleAt;
-  static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(5);
+  /**
+   * How long a role's group must have been Ready before a rollout counts it (its router must have registered it): smg
+   * 1.13.0 took 5 s from seeing a decode leader to serving it once on a busy 2-core CI machine (5 s was too short).
+   */
+  static final java.time.Duration ROUTER_SETTLE = java.time.Duration.ofSeconds(15);
   /** How soon a rollout waiting for the client Service's endpoints looks again (they are read, not watched). */
   static final java.time.Duration ENDPOINTS_RECHECK = java.time.Duration.ofSeconds(1);
   /**

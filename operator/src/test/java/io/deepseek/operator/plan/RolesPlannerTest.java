@@ -231,9 +231,9 @@ class RolesPlannerTest {
     Plan p = plan();
     assertThat(p.groupSets().get(1).rollout().replicas()).as("the surge group stays").isEqualTo(2);
     assertThat(p.groupSets().get(1).rollout().step()).contains("waiting for the last updated groups");
-    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.plusSeconds(3));
+    assertThat(p.wakeAt()).isEqualTo(PlannerTest.NOW.minus(java.time.Duration.ofSeconds(2)).plus(Planner.ROUTER_SETTLE));
 
-    decode0.getStatus().getConditions().get(0).setLastTransitionTime(PlannerTest.NOW.minusSeconds(5).toString());
+    decode0.getStatus().getConditions().get(0).setLastTransitionTime(PlannerTest.NOW.minus(Planner.ROUTER_SETTLE).toString());
     p = plan();
     assertThat(p.groupSets().get(1).rollout().replicas()).as("settled: the surge group goes").isEqualTo(1);
   }
