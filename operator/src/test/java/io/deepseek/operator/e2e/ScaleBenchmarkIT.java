@@ -177,7 +177,8 @@ class ScaleBenchmarkIT {
       double cpuToReady = c.cpuSeconds() - cpu0;
       sampler.sample();
       sampler.close();
-      long tChildren = Math.max(max(leaderSeen.values()), max(workersSeenLast(workerSeen).values()));
+      Map<String, Long> lastWorker = workersSeenLast(workerSeen);
+      long tChildren = Math.max(max(leaderSeen.values()), max(lastWorker.values()));
       Map<String, Double> toChildren = sampler.between(t0, tChildren);
       Map<String, Double> toReady = sampler.between(t0, max(readySeen.values()));
       System.out.printf("[bench]   created in %.1f s, all Ready after %.1f s%n", createS, (max(readySeen.values()) - t0) / 1e9);
@@ -205,10 +206,9 @@ class ScaleBenchmarkIT {
       long rssRestart = c.rssBytes();
       restartVariants(c, n);
 
-      Map<String, Long> lastWorker = workersSeenLast(workerSeen);
       Map<String, Long> writes = AuditLog.minus(w1, w0);
       Result r = new Result(c.name(), n, latencies(created, leaderSeen), latencies(created, lastWorker), latencies(created, readySeen),
-          (Math.max(max(leaderSeen.values()), max(lastWorker.values())) - t0) / 1e9, (max(readySeen.values()) - t0) / 1e9,
+          (tChildren - t0) / 1e9, (max(readySeen.values()) - t0) / 1e9,
           sum(writes) / (double) n, writes, sum(reads) / (double) n, reads, sum(AuditLog.minus(w2, w1)), rss0, heap0,
           rssN, heapN, seriesN, resyncS, sum(AuditLog.minus(w3, w2)), rssRestart,
           cpuToReady, cpuResync, createS, toChildren, toReady, restart.controlPlaneCpu(), stsWriteMs);
