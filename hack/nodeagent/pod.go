@@ -322,7 +322,10 @@ func (w *podWorker) writeStatus() {
 	if same {
 		return
 	}
-	body, _ := json.Marshal(map[string]any{"status": status})
+	// The pod's UID rides along as a precondition, as the kubelet's status patch does: a pod deleted and recreated
+	// under the same name (a StatefulSet's) must not get the old one's status, IP and restarts. The API server refuses
+	// the patch then (metadata.uid is immutable).
+	body, _ := json.Marshal(map[string]any{"metadata": map[string]any{"uid": p.UID}, "status": status})
 	for attempt := 0; attempt < 5; attempt++ {
 		_, err := w.a.client.CoreV1().Pods(p.Namespace).Patch(context.Background(), p.Name, types.MergePatchType, body,
 			metav1.PatchOptions{}, "status")
@@ -333,6 +336,11 @@ func (w *podWorker) writeStatus() {
 			return
 		}
 		if apierrors.IsNotFound(err) {
+			return
+		}
+		if apierrors.IsInvalid(err) || apierrors.IsConflict(err) {
+			// Replaced by another pod of the same name: this worker's status is no longer anyone's.
+			log.Printf("pod %s/%s (UID %s): status not written: %v", p.Namespace, p.Name, p.UID, err)
 			return
 		}
 		log.Printf("pod %s/%s: status: %v", p.Namespace, p.Name, err)
