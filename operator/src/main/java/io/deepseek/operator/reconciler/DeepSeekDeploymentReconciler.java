@@ -32,7 +32,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -72,6 +71,8 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
    */
   static final String OWN_REVISIONS = MANAGED + ",!controller.kubernetes.io/hash";
   private static final Set<String> WORKLOADS = Set.of("StatefulSet", "Deployment");
+  /** After a status write refused as stale ({@link StatusWrites.Stale}): soon, the cache is milliseconds behind. */
+  static final long STALE_RETRY_MILLIS = 250;
 
   private final OperatorConfig config;
   private final Admission admission;
@@ -194,12 +195,20 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       plan = Planner.plan(model, observed, verdict.problems(), verdict.violations(), now);
     }
 
-    DeepSeekDeployment current = execute(ctx, d, plan);
-    gauges.update(d, plan.autoscaling());
-    DeepSeekDeploymentStatus status = StatusRenderer.render(model, observed, plan, current.getStatus(), now.toString());
-    StatusEvents.between(current.getStatus(), status).forEach(e -> record(ctx.getClient(), current, e));
-    if (current.getStatus() == null || !Json.same(current.getStatus(), status)) {
-      patchStatus(ctx, current, status);
+    DeepSeekDeploymentStatus status;
+    try {
+      DeepSeekDeployment current = execute(ctx, d, plan);
+      gauges.update(d, plan.autoscaling());
+      status = StatusRenderer.render(model, observed, plan, current.getStatus(), now.toString());
+      if (current.getStatus() == null || !Json.same(current.getStatus(), status)) {
+        patchStatus(ctx, current, status);
+      }
+      StatusEvents.between(current.getStatus(), status).forEach(e -> record(ctx.getClient(), current, e));
+    } catch (StatusWrites.Stale e) {
+      // Worked out from an older copy of the deployment than the current one: again, from the cache, which has caught up
+      // by then (an informer event is milliseconds behind the write it reports).
+      LOG.infof("%s/%s: %s; reconciling again", d.getMetadata().getNamespace(), d.getMetadata().getName(), e.getMessage());
+      return UpdateControl.<DeepSeekDeployment>noUpdate().rescheduleAfter(STALE_RETRY_MILLIS);
     }
     deploymentMetrics.update(d, plan.replicas(), status);
     Instant wake = plan.wakeAt();
@@ -276,28 +285,23 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
       Exception e) {
     LOG.warnf(e, "reconcile of %s/%s failed", d.getMetadata().getNamespace(), d.getMetadata().getName());
     deploymentMetrics.reconcileFailed(d);
-    DeepSeekDeploymentStatus status = StatusRenderer.reconcileError(d.getStatus(),
-        Optional.ofNullable(d.getMetadata().getGeneration()).orElse(0L), e.getMessage(),
+    // The newest copy: this reconcile may have written the recreation counters before it failed, and they must stay.
+    DeepSeekDeployment latest = ctx.getPrimaryCache().get(ResourceID.fromResource(d)).orElse(d);
+    DeepSeekDeploymentStatus status = StatusRenderer.reconcileError(latest.getStatus() == null ? null : Json.copy(latest.getStatus()),
+        Optional.ofNullable(latest.getMetadata().getGeneration()).orElse(0L), e.getMessage(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-    return ErrorStatusUpdateControl.patchStatus(statusOnly(d, status));
+    return ErrorStatusUpdateControl.patchStatus(StatusWrites.statusOnly(latest, status));
   }
 
   /**
-   * The status holds the recreation counters: the next reconcile must see this write, not an older copy from the
-   * informer, or a crash loop could be counted short. So the patch goes into the cache at once (with optimistic locking,
-   * retried on conflict). Returns the resource as written.
+   * The status holds the recreation counters: it is written only over the version it was worked out from
+   * ({@link StatusWrites}), and goes into the cache at once, so that the next reconcile sees this write, not an older
+   * copy from the informer. Returns the resource as written.
    */
   private static DeepSeekDeployment patchStatus(Context<DeepSeekDeployment> ctx, DeepSeekDeployment d,
       DeepSeekDeploymentStatus status) {
-    return PrimaryUpdateAndCacheUtils.ssaPatchStatusAndCacheResource(d, statusOnly(d, status), ctx);
-  }
-
-  /** A fresh object with only what the status patch owns (server-side apply of the status subresource). */
-  private static DeepSeekDeployment statusOnly(DeepSeekDeployment d, DeepSeekDeploymentStatus status) {
-    DeepSeekDeployment fresh = new DeepSeekDeployment();
-    fresh.getMetadata().setName(d.getMetadata().getName());
-    fresh.getMetadata().setNamespace(d.getMetadata().getNamespace());
-    fresh.setStatus(status);
-    return fresh;
+    DeepSeekDeployment written = StatusWrites.patch(ctx.getClient(), ctx.getControllerConfiguration().fieldManager(), d, status);
+    ctx.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(d), written, d);
+    return written;
   }
 }
