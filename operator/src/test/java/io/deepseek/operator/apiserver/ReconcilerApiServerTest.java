@@ -250,6 +250,38 @@ class ReconcilerApiServerTest extends OperatorOnApiServer {
     assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
   }
 
+  /**
+   * A write the API server refuses (here a namespace quota of no Services: 403) fails the reconcile; the error is
+   * reported in Degraded, written over the newest copy of the deployment with its resourceVersion (StatusWrites), and
+   * nothing else is made until the quota allows it.
+   */
+  @Test
+  void aWriteTheApiServerRefusesIsReportedAsAReconcileErrorAndRetried() {
+    String ns = ApiServer.newNamespace("quota");
+    io.fabric8.kubernetes.api.model.ResourceQuota quota = client.resource(new io.fabric8.kubernetes.api.model.ResourceQuotaBuilder()
+        .withNewMetadata().withName("no-services").withNamespace(ns).endMetadata()
+        .withNewSpec().addToHard("count/services", new io.fabric8.kubernetes.api.model.Quantity("0")).endSpec().build()).create();
+    // The quota controller's part (there is no controller-manager here): what is used so far.
+    quota.setStatus(new io.fabric8.kubernetes.api.model.ResourceQuotaStatusBuilder()
+        .addToHard("count/services", new io.fabric8.kubernetes.api.model.Quantity("0"))
+        .addToUsed("count/services", new io.fabric8.kubernetes.api.model.Quantity("0")).build());
+    client.resource(quota).updateStatus();
+    create(ns);
+    await().atMost(Duration.ofSeconds(30)).until(() -> condition(ns, "deepseek-r1", "Degraded") != null
+        && "ReconcileError".equals(condition(ns, "deepseek-r1", "Degraded").getReason()));
+    Condition degraded = condition(ns, "deepseek-r1", "Degraded");
+    assertThat(degraded.getStatus()).isEqualTo("True");
+    assertThat(degraded.getMessage()).startsWith("The operator could not apply the deployment and will retry:")
+        .contains("exceeded quota");
+    assertThat(client.services().inNamespace(ns).list().getItems()).isEmpty();
+    assertThat(client.apps().statefulSets().inNamespace(ns).list().getItems()).isEmpty();
+
+    // The quota lifted: the retry makes everything, and Degraded goes.
+    client.resource(quota).delete();
+    await().atMost(Duration.ofSeconds(60)).until(() -> sts(ns, "deepseek-r1") != null);
+    touchUntil(ns, "deepseek-r1", () -> !"True".equals(condition(ns, "deepseek-r1", "Degraded").getStatus()));
+  }
+
   static List<String> resourceVersions(String ns) {
     return java.util.stream.Stream.concat(
             client.apps().statefulSets().inNamespace(ns).list().getItems().stream(),
