@@ -30,6 +30,14 @@ class StatusWritesApiServerTest {
     return s;
   }
 
+  DeepSeekDeployment create() {
+    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
+    d.getMetadata().setNamespace(ApiServer.newNamespace("status"));
+    d.getMetadata().setUid(null);
+    d.getMetadata().setGeneration(null);
+    return client.resource(d).create();
+  }
+
   DeepSeekDeployment current(DeepSeekDeployment d) {
     return client.resources(DeepSeekDeployment.class).inNamespace(d.getMetadata().getNamespace())
         .withName(d.getMetadata().getName()).get();
@@ -37,11 +45,7 @@ class StatusWritesApiServerTest {
 
   @Test
   void aStatusWorkedOutFromAnOlderCopyIsRefusedAndTheNewerCountersStay() {
-    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
-    d.getMetadata().setNamespace(ApiServer.newNamespace("status"));
-    d.getMetadata().setUid(null);
-    d.getMetadata().setGeneration(null);
-    DeepSeekDeployment seen = client.resource(d).create();
+    DeepSeekDeployment seen = create();
 
     // A recreation counted: the counters first, then the status rendered from that write (each over the one before).
     DeepSeekDeployment counters = StatusWrites.patch(client, "deepseekdeployment", seen, counted(1, "leader-uid-1"));
@@ -62,11 +66,7 @@ class StatusWritesApiServerTest {
 
   @Test
   void anEditInBetweenMakesTheStatusStaleToo() {
-    DeepSeekDeployment d = Fixtures.example("deepseek-r1-sglang-2x8-h100.yaml");
-    d.getMetadata().setNamespace(ApiServer.newNamespace("status"));
-    d.getMetadata().setUid(null);
-    d.getMetadata().setGeneration(null);
-    DeepSeekDeployment seen = client.resource(d).create();
+    DeepSeekDeployment seen = create();
     // A user's (or Argo CD's) edit while the reconcile ran.
     client.resources(DeepSeekDeployment.class).inNamespace(seen.getMetadata().getNamespace()).withName(seen.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"team\":\"search\"}}}");
