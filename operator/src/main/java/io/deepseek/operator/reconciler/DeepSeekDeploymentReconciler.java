@@ -287,7 +287,7 @@ public class DeepSeekDeploymentReconciler implements Reconciler<DeepSeekDeployme
     deploymentMetrics.reconcileFailed(d);
     // The newest copy: this reconcile may have written the recreation counters before it failed, and they must stay.
     DeepSeekDeployment latest = ctx.getPrimaryCache().get(ResourceID.fromResource(d)).orElse(d);
-    DeepSeekDeploymentStatus status = StatusRenderer.reconcileError(latest.getStatus() == null ? null : Json.copy(latest.getStatus()),
+    DeepSeekDeploymentStatus status = StatusRenderer.reconcileError(Json.copy(latest.getStatus()),
         Optional.ofNullable(latest.getMetadata().getGeneration()).orElse(0L), e.getMessage(),
         Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     return ErrorStatusUpdateControl.patchStatus(StatusWrites.statusOnly(latest, status));
