@@ -38,6 +38,11 @@ class StatusWritesApiServerTest {
     return client.resource(d).create();
   }
 
+  /** A status write as the reconciler makes it (JOSDK's default field manager: the controller's name). */
+  DeepSeekDeployment write(DeepSeekDeployment base, DeepSeekDeploymentStatus status) {
+    return StatusWrites.patch(client, "deepseekdeployment", base, status);
+  }
+
   DeepSeekDeployment current(DeepSeekDeployment d) {
     return client.resources(DeepSeekDeployment.class).inNamespace(d.getMetadata().getNamespace())
         .withName(d.getMetadata().getName()).get();
@@ -48,19 +53,19 @@ class StatusWritesApiServerTest {
     DeepSeekDeployment seen = create();
 
     // A recreation counted: the counters first, then the status rendered from that write (each over the one before).
-    DeepSeekDeployment counters = StatusWrites.patch(client, "deepseekdeployment", seen, counted(1, "leader-uid-1"));
-    DeepSeekDeployment rendered = StatusWrites.patch(client, "deepseekdeployment", counters, counted(1, "leader-uid-1"));
+    DeepSeekDeployment counters = write(seen, counted(1, "leader-uid-1"));
+    DeepSeekDeployment rendered = write(counters, counted(1, "leader-uid-1"));
     assertThat(rendered.getMetadata().getResourceVersion()).isNotEqualTo(seen.getMetadata().getResourceVersion());
 
     // A reconcile that read the copy from before both (an informer event of it came late) would have counted nothing.
-    assertThatThrownBy(() -> StatusWrites.patch(client, "deepseekdeployment", seen, counted(0, null)))
+    assertThatThrownBy(() -> write(seen, counted(0, null)))
         .isInstanceOf(StatusWrites.Stale.class).hasMessageContaining(seen.getMetadata().getResourceVersion());
     GroupStatus kept = current(seen).getStatus().groups.get(0);
     assertThat(kept.restarts).isEqualTo(1);
     assertThat(kept.retiredLeaderUID).isEqualTo("leader-uid-1");
 
     // From the current copy it is written.
-    StatusWrites.patch(client, "deepseekdeployment", current(seen), counted(2, null));
+    write(current(seen), counted(2, null));
     assertThat(current(seen).getStatus().groups.get(0).restarts).isEqualTo(2);
   }
 
@@ -70,7 +75,7 @@ class StatusWritesApiServerTest {
     // A user's (or Argo CD's) edit while the reconcile ran.
     client.resources(DeepSeekDeployment.class).inNamespace(seen.getMetadata().getNamespace()).withName(seen.getMetadata().getName())
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"annotations\":{\"team\":\"search\"}}}");
-    assertThatThrownBy(() -> StatusWrites.patch(client, "deepseekdeployment", seen, counted(0, null)))
+    assertThatThrownBy(() -> write(seen, counted(0, null)))
         .isInstanceOf(StatusWrites.Stale.class);
     assertThat(current(seen).getStatus()).isNull();
   }
