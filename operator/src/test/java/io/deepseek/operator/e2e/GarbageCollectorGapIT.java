@@ -47,6 +47,14 @@ class GarbageCollectorGapIT {
     StatefulSet old = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
     Pod oldWorker = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
     assertThat(oldWorker.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(old.getMetadata().getUid());
+    // The gap needs the garbage collector to have seen the old StatefulSet itself (an informer event), not only the pod's
+    // reference to it: a node it made from a reference alone ("virtual") is checked by a live lookup, which finds the new
+    // StatefulSet's other UID and deletes the pod at once. Its dependency graph says which it is.
+    await("the garbage collector has observed the old StatefulSet and its worker").atMost(Duration.ofMinutes(1))
+        .pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+          String graph = gcGraph(old);
+          assertThat(observed(graph, old, oldWorker)).as("the collector's graph of %s:\n%s", old.getMetadata().getUid(), graph).isTrue();
+        });
 
     kcmPid = java.nio.file.Files.readString(cluster.clusterDir().resolve("pid/controller-manager")).strip();
     signal("STOP");
@@ -64,8 +72,8 @@ class GarbageCollectorGapIT {
     // The gap is there: the garbage collector, running again, leaves the old worker alone (until the operator's grace).
     Thread.sleep(10_000);
     Pod still = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
-    assertThat(still).as("the old worker pod, 10 s after the controller manager resumed").isNotNull();
-    assertThat(still.getMetadata().getUid()).as("the garbage collector missed it (the gap this test makes)")
+    assertThat(still).as("the old worker pod, 10 s after the controller manager resumed; %s", story(ns, old)).isNotNull();
+    assertThat(still.getMetadata().getUid()).as("the garbage collector missed it (the gap this test makes); %s", story(ns, old))
         .isEqualTo(oldWorker.getMetadata().getUid());
     assertThat(still.getMetadata().getDeletionTimestamp()).isNull();
 
@@ -90,6 +98,60 @@ class GarbageCollectorGapIT {
     DeepSeekDeployment d = cluster.client.resources(DeepSeekDeployment.class).inNamespace(ns).withName("gap").get();
     return d != null && d.getStatus() != null && d.getMetadata().getGeneration().equals(d.getStatus().observedGeneration)
         && Conditions.isTrue(d.getStatus().conditions, "Ready") && !Conditions.isTrue(d.getStatus().conditions, "Progressing");
+  }
+
+  /** The garbage collector's dependency graph around an object (the controller manager's debug handler, in DOT). */
+  String gcGraph(StatefulSet s) {
+    int port = 20257 + Integer.parseInt(cluster.clusterEnv.get("DSO_PORT_OFFSET"));
+    java.nio.file.Path pki = cluster.clusterDir().resolve("pki");
+    // The controller manager serves with a certificate it made itself: its address is ours, its identity is not checked.
+    LocalCluster.Run r = cluster.run(List.of("curl", "-sS", "--max-time", "5", "--insecure",
+        "--cert", pki.resolve("admin.crt").toString(), "--key", pki.resolve("admin.key").toString(),
+        "https://127.0.0.1:" + port + "/debug/controllers/garbage-collector-controller/graph?uid=" + s.getMetadata().getUid()),
+        Duration.ofSeconds(10));
+    return r.code() == 0 ? r.output() : "(curl exited " + r.code() + ": " + r.output() + ")";
+  }
+
+  /** Whether the graph has the StatefulSet as an observed node (not virtual, not missing) with the pod as its dependent. */
+  static boolean observed(String graph, StatefulSet s, Pod p) {
+    String uid = s.getMetadata().getUid();
+    String node = node(graph, uid);
+    return node.contains("virtual=\"false\"") && node.contains("missing=\"false\"")
+        && graph.contains("\"" + p.getMetadata().getUid() + "\" -> \"" + uid + "\"");
+  }
+
+  /** One node's attributes in the graph, or "" if it has none of that UID. */
+  static String node(String graph, String uid) {
+    int at = graph.indexOf("\"" + uid + "\" [");
+    int end = at < 0 ? -1 : graph.indexOf("];", at);
+    return end < 0 ? "" : graph.substring(at, end);
+  }
+
+  /** What happened, for a failure's message: the namespace's Events, the collector's graph, its log lines of the group. */
+  String story(String ns, StatefulSet old) {
+    StringBuilder b = new StringBuilder("events:\n");
+    cluster.client.v1().events().inNamespace(ns).list().getItems().stream()
+        .sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
+        .forEach(e -> b.append("  ").append(e.getLastTimestamp()).append(' ').append(e.getReason()).append(": ")
+            .append(e.getMessage()).append('\n'));
+    String graph = gcGraph(old);
+    String node = node(graph, old.getMetadata().getUid());
+    b.append("the garbage collector's node of the old StatefulSet: ")
+        .append(node.isEmpty() ? "none" : node.replaceAll("\\s+", " ")).append('\n');
+    graph.lines().filter(l -> l.contains("-> \"" + old.getMetadata().getUid())).forEach(l -> b.append("  dependent ").append(l.strip()).append('\n'));
+    lines(b, ns, "the controller manager's", cluster.clusterDir().resolve("log/controller-manager.log"));
+    lines(b, ns, "the operator's", cluster.root.resolve("operator/target/operator-gc-gap.log"));
+    return b.toString();
+  }
+
+  /** A log's lines of this test's namespace and group 0 ("already exists" retries left out). */
+  static void lines(StringBuilder b, String ns, String whose, java.nio.file.Path log) {
+    b.append(whose).append(" log lines of ").append(ns).append("/gap-0:\n");
+    try (var lines = java.nio.file.Files.lines(log)) {
+      lines.filter(l -> l.contains(ns) && l.contains("gap-0") && !l.contains("already exists")).limit(60).forEach(l -> b.append("  ").append(l).append('\n'));
+    } catch (java.io.IOException | java.io.UncheckedIOException e) {
+      b.append("  (unreadable: ").append(e).append(")\n");
+    }
   }
 
   void signal(String sig) {
