@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * <p>The gap is made exactly: the controller manager is stopped (SIGSTOP), the API server restarted (so that the
  * delete below never reaches the controller manager's old connections), the StatefulSet deleted (the operator makes it
  * again at once), the API server restarted again (so that the controller manager's next watch asks for a resource
- * version the new API server's watch cache no longer has, and it relists), then the controller manager resumed. A cluster of its own
- * (kwok only, port offset 300, as ChaosIT's).
+ * version the new API server's watch cache no longer has, and it relists), then the controller manager resumed. A
+ * cluster of its own (kwok only, port offset 300, as ChaosIT's).
  */
 class GarbageCollectorGapIT {
   LocalCluster cluster;
@@ -63,7 +63,8 @@ class GarbageCollectorGapIT {
         io.fabric8.kubernetes.api.model.DeletionPropagation.BACKGROUND).delete();
     await("the operator makes the worker StatefulSet again").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
         .until(() -> {
-          StatefulSet s = operatorRunning() ? cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get() : null;
+          keepOperatorRunning();
+          StatefulSet s = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
           return s != null && !s.getMetadata().getUid().equals(old.getMetadata().getUid());
         });
     // Restarted once more, now that the delete and the new StatefulSet are in etcd: the controller manager's StatefulSet
@@ -78,8 +79,8 @@ class GarbageCollectorGapIT {
     // The gap is there: the garbage collector, running again, leaves the old worker alone (until the operator's grace).
     Thread.sleep(10_000);
     Pod still = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
-    assertThat(still).as("the old worker pod, 10 s after the controller manager resumed; %s", story(ns, old)).isNotNull();
-    assertThat(still.getMetadata().getUid()).as("the garbage collector missed it (the gap this test makes); %s", story(ns, old))
+    assertThat(still).as(() -> "the old worker pod, 10 s after the controller manager resumed; " + story(ns, old)).isNotNull();
+    assertThat(still.getMetadata().getUid()).as(() -> "the garbage collector missed it (the gap this test makes); " + story(ns, old))
         .isEqualTo(oldWorker.getMetadata().getUid());
     assertThat(still.getMetadata().getDeletionTimestamp()).isNull();
 
@@ -87,7 +88,7 @@ class GarbageCollectorGapIT {
     // (it backs off after each "already exists"), makes the new worker, and the group forms.
     await("the group forms again with a worker of the new StatefulSet").atMost(Duration.ofMinutes(4))
         .pollInterval(Duration.ofMillis(500)).until(() -> {
-          operatorRunning();
+          keepOperatorRunning();
           Pod w = cluster.client.pods().inNamespace(ns).withName("gap-0-1").get();
           StatefulSet s = cluster.client.apps().statefulSets().inNamespace(ns).withName("gap-0").get();
           return w != null && s != null && w.getMetadata().getOwnerReferences().get(0).getUid().equals(s.getMetadata().getUid())
@@ -102,20 +103,23 @@ class GarbageCollectorGapIT {
   }
 
   void startOperator() {
-    operator = cluster.startOperatorProcess("gc-gap-operator", cluster.kubeconfig, cluster.operatorJavaOptions(),
-        cluster.root.resolve("operator/target/operator-gc-gap.log")).process();
+    operator = cluster.startOperatorProcess("gc-gap-operator", cluster.kubeconfig, cluster.operatorJavaOptions(), operatorLog()).process();
+  }
+
+  java.nio.file.Path operatorLog() {
+    return cluster.root.resolve("operator/target/operator-gc-gap.log");
   }
 
   /**
    * Starts the operator again if it has exited, as its Deployment would: an API server away for longer than the lease's
-   * renew deadline (10 s; a graceful shutdown alone can take 15 s) makes the operator give up its lease and exit, maybe
-   * only after the API server is back. Called by every wait that needs the operator.
+   * renew deadline (10 s; with the stopped controller manager's connections open, the old API server lingers until
+   * restart.sh kills it 15 s later) makes the operator give up its lease and exit, maybe only after the API server is
+   * back. Called by every wait that needs the operator.
    */
-  boolean operatorRunning() {
+  void keepOperatorRunning() {
     if (!operator.isAlive()) {
       startOperator();
     }
-    return true;
   }
 
   boolean ready(String ns) {
@@ -151,31 +155,24 @@ class GarbageCollectorGapIT {
     return end < 0 ? "" : graph.substring(at, end);
   }
 
-  /** What happened, for a failure's message: the namespace's Events, the collector's graph, its log lines of the group. */
+  /**
+   * What happened, for a failure's message: the namespace's story (its Events, pods and the operator's log lines), the
+   * collector's node of the old StatefulSet with its dependents, and the controller manager's log lines of the group.
+   */
   String story(String ns, StatefulSet old) {
-    StringBuilder b = new StringBuilder("events:\n");
-    cluster.client.v1().events().inNamespace(ns).list().getItems().stream()
-        .sorted(java.util.Comparator.comparing(e -> String.valueOf(e.getLastTimestamp())))
-        .forEach(e -> b.append("  ").append(e.getLastTimestamp()).append(' ').append(e.getReason()).append(": ")
-            .append(e.getMessage()).append('\n'));
+    StringBuilder b = new StringBuilder(Story.of(cluster.client, ns, operatorLog(), null));
     String graph = gcGraph(old);
     String node = node(graph, old.getMetadata().getUid());
     b.append("the garbage collector's node of the old StatefulSet: ")
         .append(node.isEmpty() ? "none" : node.replaceAll("\\s+", " ")).append('\n');
     graph.lines().filter(l -> l.contains("-> \"" + old.getMetadata().getUid())).forEach(l -> b.append("  dependent ").append(l.strip()).append('\n'));
-    lines(b, ns, "the controller manager's", cluster.clusterDir().resolve("log/controller-manager.log"));
-    lines(b, ns, "the operator's", cluster.root.resolve("operator/target/operator-gc-gap.log"));
-    return b.toString();
-  }
-
-  /** A log's lines of this test's namespace and group 0 ("already exists" retries left out). */
-  static void lines(StringBuilder b, String ns, String whose, java.nio.file.Path log) {
-    b.append(whose).append(" log lines of ").append(ns).append("/gap-0:\n");
-    try (var lines = java.nio.file.Files.lines(log)) {
+    b.append("the controller manager's log lines of ").append(ns).append("/gap-0 (\"already exists\" retries left out):\n");
+    try (var lines = java.nio.file.Files.lines(cluster.clusterDir().resolve("log/controller-manager.log"))) {
       lines.filter(l -> l.contains(ns) && l.contains("gap-0") && !l.contains("already exists")).limit(60).forEach(l -> b.append("  ").append(l).append('\n'));
     } catch (java.io.IOException | java.io.UncheckedIOException e) {
       b.append("  (unreadable: ").append(e).append(")\n");
     }
+    return b.toString();
   }
 
   void signal(String sig) {
