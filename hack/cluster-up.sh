@@ -118,7 +118,10 @@ bg apiserver "$B/kube-apiserver" "${audit[@]}" --etcd-servers=http://127.0.0.1:$
 wait_for kube-apiserver 120 apiserver_ready
 
 # DSO_KCM_V=<n>: the controller manager's log verbosity (2 logs each object the garbage collector deletes; ChaosIT uses it).
+# DSO_NODE_GRACE=<duration>: how long nodes may go unheard before the controller manager marks them NotReady (Kubernetes'
+# default, 50s, unless set; GarbageCollectorGapIT keeps the controller manager stopped for about that long).
 bg controller-manager "$B/kube-controller-manager" --kubeconfig="$RUN/kcm.kubeconfig" --v="${DSO_KCM_V:-0}" \
+  --node-monitor-grace-period="${DSO_NODE_GRACE:-50s}" \
   --authentication-kubeconfig="$RUN/kcm.kubeconfig" --authorization-kubeconfig="$RUN/kcm.kubeconfig" \
   --bind-address=127.0.0.1 --secure-port=$KCM_PORT --leader-elect=false --use-service-account-credentials=true \
   --service-account-private-key-file="$PKI/sa.key" --root-ca-file="$PKI/ca.crt" \

@@ -34,8 +34,11 @@ class GarbageCollectorGapIT {
 
   @Test
   void aPodTheGarbageCollectorMissedIsDeletedAndTheGroupFormsAgain() throws Exception {
+    // DSO_NODE_GRACE: the controller manager is stopped across two API server restarts (40-50 s); with the default 50 s
+    // grace it may mark every node NotReady on resuming (kwok renews the leases, but posts the Ready condition again
+    // only minutes later), and then the new worker cannot be scheduled (one local run).
     cluster = LocalCluster.startWithoutOperator(Map.of("DSO_CLUSTER_DIR", LocalCluster.cacheDir().resolve("cluster-gc-gap").toString(),
-        "DSO_PORT_OFFSET", "300", "DSO_AGENT", "off", "DSO_KCM_V", "2",
+        "DSO_PORT_OFFSET", "300", "DSO_AGENT", "off", "DSO_KCM_V", "2", "DSO_NODE_GRACE", "5m",
         "DSO_H100_NODES", "3", "DSO_H200_NODES", "0", "DSO_A2_NODES", "0", "DSO_A3_NODES", "0"));
     String ns = cluster.createNamespace("gc-gap");
     startOperator();
